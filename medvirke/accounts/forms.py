@@ -1,0 +1,26 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "phone", "language"]
+        widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})}
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["language"].help_text = _("The language Medvirke uses for you and your e-mail.")
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        digits = phone.replace(" ", "").removeprefix("+")
+        if phone and (not digits.isdigit() or not 8 <= len(digits) <= 15):
+            raise forms.ValidationError(
+                _("Enter a phone number with 8 to 15 digits, for example 912 34 567.")
+            )
+        return phone

@@ -1,0 +1,112 @@
+"""Personas for tests: the people the product is for, built with factories.
+
+A persona is a user with one role in one organisation of a small tree:
+Helse Testmidt RHF → Testby HF → Klinikk for psykisk helse, plus a user organisation.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from medvirke.accounts.models import User
+from medvirke.organisations.models import Organisation, StaffRole
+
+PASSWORD = "korrekt-hest-batteri-stift"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.no")
+    full_name = factory.Faker("name", locale="no_NO")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        if create:
+            obj.save()
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.update_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Testorganisasjon {n}")
+    kind = Organisation.Kind.UNIT
+
+
+class StaffRoleFactory(DjangoModelFactory):
+    class Meta:
+        model = StaffRole
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = StaffRole.Role.SECRETARIAT
+
+
+@dataclass
+class World:
+    """A small organisation tree and one persona per role (all roles held in the HF)."""
+
+    rhf: Organisation
+    hf: Organisation
+    clinic: Organisation
+    other_hf: Organisation
+    user_org: Organisation
+    administrator: User
+    secretary: User
+    coordinator: User
+    case_handler: User
+    quality_advisor: User
+    auditor: User
+    outsider: User
+    superuser: User
+
+    def persona(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+def build_world() -> World:
+    rhf = OrganisationFactory(
+        name="Helse Testmidt RHF", short_name="HTM", kind=Organisation.Kind.RHF,
+        org_number="983658725",
+    )
+    hf = OrganisationFactory(name="Testby HF", kind=Organisation.Kind.HF, parent=rhf)
+    clinic = OrganisationFactory(
+        name="Klinikk for psykisk helse", kind=Organisation.Kind.CLINIC, parent=hf
+    )
+    other_hf = OrganisationFactory(name="Annenby HF", kind=Organisation.Kind.HF, parent=rhf)
+    user_org = OrganisationFactory(name="Testforeningen", kind=Organisation.Kind.USER_ORG)
+
+    def staff(name: str, role: str, org: Organisation = hf) -> User:
+        user = UserFactory(email=f"{name}@example.no", full_name=name.replace("_", " ").title())
+        StaffRole.objects.create(user=user, organisation=org, role=role)
+        return user
+
+    return World(
+        rhf=rhf,
+        hf=hf,
+        clinic=clinic,
+        other_hf=other_hf,
+        user_org=user_org,
+        administrator=staff("administrator", StaffRole.Role.ADMINISTRATOR),
+        secretary=staff("secretary", StaffRole.Role.SECRETARIAT),
+        coordinator=staff("coordinator", StaffRole.Role.COORDINATOR, user_org),
+        case_handler=staff("case_handler", StaffRole.Role.CASE_HANDLER),
+        quality_advisor=staff("quality_advisor", StaffRole.Role.QUALITY_ADVISOR),
+        auditor=staff("auditor", StaffRole.Role.AUDITOR),
+        outsider=UserFactory(email="outsider@example.no", full_name="Ola Utenfor"),
+        superuser=UserFactory(
+            email="platform@example.no", full_name="Plattform Drift", is_superuser=True,
+            is_staff=True,
+        ),
+    )

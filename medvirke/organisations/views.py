@@ -1,0 +1,286 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from medvirke.core.models import AuditEvent
+
+from . import permissions, services
+from .forms import (
+    CHILD_KINDS,
+    TOP_LEVEL_KINDS,
+    AcceptInvitationForm,
+    InvitationForm,
+    OrganisationForm,
+)
+from .models import Invitation, Organisation, StaffRole
+
+PAGE_SIZE = 50
+K = Organisation.Kind
+# The tree page's tabs: each lists the roots of one part of the sector, with their children.
+GROUPS: dict[str, tuple[Any, list[str]]] = {
+    "helse": (gettext_lazy("Specialist health service"), [K.RHF]),
+    "kommuner": (gettext_lazy("Municipalities"), [K.MUNICIPALITY]),
+    "nav": (gettext_lazy("NAV offices"), [K.NAV_OFFICE]),
+    "organisasjoner": (gettext_lazy("User organisations"), [K.USER_ORG]),
+    "fora": (gettext_lazy("Forums"), [K.FORUM]),
+}
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    roles = (
+        StaffRole.objects.for_user(request.user)
+        .select_related("organisation", "organisation__parent")
+        .order_by("organisation__name", "role")
+    )
+    by_org: dict[int, dict[str, Any]] = {}
+    for role in roles:
+        entry = by_org.setdefault(role.organisation_id, {"organisation": role.organisation,
+                                                         "roles": []})
+        entry["roles"].append(role.get_role_display())
+    return render(request, "organisations/dashboard.html", {"memberships": list(by_org.values())})
+
+
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_organisations(request.user):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:100]
+    group = request.GET.get("gruppe", "helse")
+    if group not in GROUPS:
+        group = "helse"
+    children = Organisation.objects.order_by("name").with_child_count()
+    if query:
+        organisations = Organisation.objects.search(query).select_related("parent")
+    else:
+        organisations = (
+            Organisation.objects.of_kinds(GROUPS[group][1])
+            .select_related("parent")
+            .prefetch_related(Prefetch("children", queryset=children))
+        )
+    page = Paginator(organisations.with_child_count().order_by("name"), PAGE_SIZE).get_page(
+        request.GET.get("side")
+    )
+    return render(request, "organisations/tree.html", {
+        "page": page, "query": query, "group": group,
+        "groups": [(key, label) for key, (label, _kinds) in GROUPS.items()],
+        "can_create": permissions.can_create_top_level(request.user),
+    })
+
+
+def _detail_context(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
+    user = request.user
+    may = {action: permissions.can(user, action, organisation)
+           for action in permissions.ACTION_ROLES}
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "ancestors": organisation.ancestors(),
+        "units": organisation.children.order_by("name").with_child_count(),
+        "may": may,
+        "my_roles": [StaffRole.Role(r).label for r in
+                     sorted(permissions.roles_in(user, organisation))],
+    }
+    if may["view_staff"]:
+        context["staff"] = (
+            organisation.staff_roles.select_related("user").order_by("user__full_name", "role")
+        )
+    if may["invite"]:
+        context["invitations"] = Invitation.objects.pending().filter(
+            organisation=organisation
+        ).select_related("invited_by")
+    return context
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = permissions.get_organisation_for_user(request.user, pk)
+    return render(request, "organisations/detail.html", _detail_context(request, organisation))
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = permissions.get_organisation_for_user(request.user, pk, "edit")
+    kinds = CHILD_KINDS.get(organisation.parent.kind, []) if organisation.parent else TOP_LEVEL_KINDS
+    form = OrganisationForm(request.POST or None, instance=organisation,
+                            allowed_kinds=[*kinds, organisation.kind])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organisation(form.instance, by=request.user,
+                                         expected_version=form.cleaned_data.get("version"))
+        except services.StaleEditError:
+            form.add_error(None, _("Someone else saved changes to this organisation while you "
+                                   "were editing. Your changes are kept below: compare with the "
+                                   "organisation page and save again."))
+            form.data = form.data.copy()
+            form.data["version"] = str(Organisation.objects.get(pk=pk).version)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("organisation_detail", pk=organisation.pk)
+    return render(request, "organisations/form.html", {
+        "form": form, "organisation": organisation, "ancestors": organisation.ancestors(),
+        "title": _("Edit %(name)s") % {"name": organisation.name},
+    })
+
+
+@login_required
+def create(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """A new unit below `pk`, or (platform operators only) a new top-level organisation."""
+    parent = None
+    if pk is not None:
+        parent = permissions.get_organisation_for_user(request.user, pk, "add_unit")
+        kinds = CHILD_KINDS.get(parent.kind, [])
+        if not kinds:
+            raise PermissionDenied
+    else:
+        if not permissions.can_create_top_level(request.user):
+            raise PermissionDenied
+        kinds = TOP_LEVEL_KINDS
+    form = OrganisationForm(request.POST or None, instance=Organisation(parent=parent),
+                            allowed_kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        services.save_organisation(form.instance, by=request.user)
+        messages.success(request, _("%(name)s has been created.") % {"name": form.instance.name})
+        return redirect("organisation_detail", pk=form.instance.pk)
+    ancestors = [*parent.ancestors(), parent] if parent else []
+    return render(request, "organisations/form.html", {
+        "form": form, "organisation": parent, "ancestors": ancestors,
+        "title": _("New unit in %(name)s") % {"name": parent.name} if parent
+        else _("New organisation"),
+    })
+
+
+@login_required
+@require_POST
+def end(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = permissions.get_organisation_for_user(request.user, pk, "end")
+    if request.POST.get("reactivate"):
+        services.reactivate_organisation(organisation, by=request.user)
+        messages.success(request, _("%(name)s is active again.") % {"name": organisation.name})
+    else:
+        services.end_organisation(organisation, by=request.user)
+        messages.success(request, _("%(name)s has been marked as ended.")
+                         % {"name": organisation.name})
+    return redirect("organisation_detail", pk=pk)
+
+
+@login_required
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = permissions.get_organisation_for_user(request.user, pk, "invite")
+    form = InvitationForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.invite(email=data["email"], organisation=organisation, role=data["role"],
+                            by=request.user, full_name=data["full_name"], message=data["message"])
+        except IntegrityError:
+            # Another administrator invited the same person a moment ago.
+            form.add_error("email", _("This person has already been invited to this role. "
+                                      "The invitation is waiting to be accepted."))
+        else:
+            messages.success(request, _("An invitation has been sent to %(email)s.")
+                             % {"email": data["email"]})
+            return redirect("organisation_detail", pk=pk)
+    return render(request, "organisations/invite.html", {
+        "form": form, "organisation": organisation,
+        "ancestors": [*organisation.ancestors(), organisation],
+    })
+
+
+@login_required
+@require_POST
+def withdraw_invitation(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    organisation = permissions.get_organisation_for_user(request.user, pk, "invite")
+    invitation = permissions.get_invitation_for_user(request.user, invitation_pk, organisation)
+    services.withdraw_invitation(invitation, by=request.user)
+    messages.success(request, _("The invitation to %(email)s has been withdrawn.")
+                     % {"email": invitation.email})
+    return redirect("organisation_detail", pk=pk)
+
+
+@login_required
+def revoke_role(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    organisation = permissions.get_organisation_for_user(request.user, pk, "revoke_role")
+    role = permissions.get_role_for_user(request.user, role_pk, organisation)
+    if request.method == "POST":
+        services.revoke_role(role, by=request.user)
+        messages.success(request, _("%(person)s no longer has the role %(role)s.")
+                         % {"person": role.user, "role": role.get_role_display()})
+        return redirect("organisation_detail", pk=pk)
+    return render(request, "organisations/revoke_role.html", {
+        "organisation": organisation, "role": role,
+        "ancestors": [*organisation.ancestors(), organisation],
+    })
+
+
+@login_required
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = permissions.get_organisation_for_user(request.user, pk, "view_history")
+    events = AuditEvent.objects.for_object(organisation).newest_first()
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(request, "organisations/history.html", {
+        "object": organisation, "page": page,
+        "ancestors": [*organisation.ancestors(), organisation],
+        "back_url": reverse("organisation_detail", args=[pk]),
+    })
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the invitation e-mail: set a password (new person) or accept (logged in)."""
+    try:
+        invitation = services.check_invitation(token)
+    except services.InvitationError as error:
+        return render(request, "organisations/invitation_invalid.html", {"error": str(error)},
+                      status=410)
+    user = request.user if request.user.is_authenticated else None
+    existing = user is None and services.User.objects.filter(
+        email__iexact=invitation.email).exists()
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email,
+                                initial={"full_name": invitation.full_name})
+    if request.method == "POST" and (user is not None or (not existing and form.is_valid())):
+        try:
+            with transaction.atomic():
+                accepted = services.accept_invitation(
+                    token, user=user,
+                    full_name=form.cleaned_data.get("full_name", "") if user is None else "",
+                    password=form.cleaned_data.get("password1", "") if user is None else "",
+                )
+        except services.InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            if user is None:
+                login(request, accepted, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! You now have the role %(role)s in %(org)s.")
+                             % {"role": invitation.get_role_display(),
+                                "org": invitation.organisation.name})
+            return redirect("dashboard")
+    return render(request, "organisations/invitation_accept.html", {
+        "invitation": invitation, "form": form, "existing": existing, "user_mismatch":
+        user is not None and user.email.lower() != invitation.email.lower(),
+    })
+
+
+@login_required
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    """The header's organisation switcher: remembers the chosen organisation for this session."""
+    try:
+        pk = int(request.POST.get("organisation", ""))
+    except ValueError:
+        pk = 0
+    if StaffRole.objects.for_user(request.user).filter(organisation_id=pk).exists():
+        request.session["current_organisation"] = pk
+        return redirect("organisation_detail", pk=pk)
+    messages.error(request, _("You have no role in that organisation."))
+    return redirect("dashboard")

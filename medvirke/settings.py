@@ -1,0 +1,275 @@
+"""Medvirke settings: one file, driven by environment variables (see README "Configuration").
+
+Defaults give a local SQLite demo; production sets MEDVIRKE_DEBUG=0, MEDVIRKE_SECRET_KEY,
+MEDVIRKE_ALLOWED_HOSTS and DATABASE_URL.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# pytest imports settings once; tests need plain static storage (no manifest from collectstatic).
+TESTING = "pytest" in sys.modules
+
+DEBUG = env_bool("MEDVIRKE_DEBUG", False)
+# The fallback key starts with "django-insecure" so `check --deploy` refuses it in production.
+SECRET_KEY = os.environ.get(
+    "MEDVIRKE_SECRET_KEY", "django-insecure-medvirke-local-development-key-not-for-production"
+)
+ALLOWED_HOSTS = env_list("MEDVIRKE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("MEDVIRKE_CSRF_TRUSTED_ORIGINS")
+SITE_URL = os.environ.get("MEDVIRKE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "medvirke.core",
+    "medvirke.accounts",
+    "medvirke.organisations",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "medvirke.accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "medvirke.organisations.middleware.RequireMFAForStaffMiddleware",
+]
+
+ROOT_URLCONF = "medvirke.urls"
+WSGI_APPLICATION = "medvirke.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "medvirke.organisations.context_processors.current_organisation",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{PROJECT_DIR / 'medvirke.sqlite3'}", conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at BEGIN so two
+    # writers queue (busy timeout) instead of failing mid-transaction with "database is locked".
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+    }
+else:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts ---------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "dashboard"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("MEDVIRKE_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_ADAPTER = "medvirke.accounts.adapters.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Medvirke] "
+ACCOUNT_RATE_LIMITS = False if TESTING else {}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Medvirke"
+# Staff (any role in an organisation) must set up TOTP before using the app when this is on.
+MEDVIRKE_REQUIRE_MFA_FOR_STAFF = env_bool("MEDVIRKE_REQUIRE_MFA_FOR_STAFF", not DEBUG)
+SOCIALACCOUNT_ADAPTER = "medvirke.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+
+
+def _oidc_provider(key: str, name: str, default_scope: str) -> dict | None:
+    """One OpenID Connect app from MEDVIRKE_OIDC_<KEY>_* variables, or None when not configured."""
+    prefix = f"MEDVIRKE_OIDC_{key.upper()}_"
+    client_id = os.environ.get(prefix + "CLIENT_ID")
+    server_url = os.environ.get(prefix + "SERVER_URL")
+    if not (client_id and server_url):
+        return None
+    return {
+        "provider_id": key,
+        "name": name,
+        "client_id": client_id,
+        "secret": os.environ.get(prefix + "SECRET", ""),
+        "settings": {
+            "server_url": server_url,
+            "token_auth_method": os.environ.get(prefix + "TOKEN_AUTH_METHOD", "client_secret_post"),
+            "oauth_pkce_enabled": True,
+            "scope": os.environ.get(prefix + "SCOPE", default_scope).split(),
+            "auth_params": {
+                k: v
+                for k, v in {"acr_values": os.environ.get(prefix + "ACR_VALUES", "")}.items()
+                if v
+            },
+        },
+    }
+
+
+OIDC_APPS = [
+    app
+    for app in (
+        _oidc_provider("idporten", "ID-porten", "openid profile"),
+        _oidc_provider("helseid", "HelseID", "openid profile email"),
+        _oidc_provider("feide", "Feide", "openid profile email"),
+    )
+    if app
+]
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": OIDC_APPS}}
+
+# --- Internationalisation ---------------------------------------------------------------------
+LANGUAGE_CODE = "nb"
+LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "medvirke_language"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+TIME_ZONE = "Europe/Oslo"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -----------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("MEDVIRKE_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/designsystemet-css", PROJECT_DIR / "node_modules/@digdir/designsystemet-css/dist/src"),
+    ("vendor/designsystemet-theme", PROJECT_DIR / "node_modules/@digdir/designsystemet-theme/brand"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = Path(os.environ.get("MEDVIRKE_MEDIA_ROOT", PROJECT_DIR / "media"))
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# --- E-mail -----------------------------------------------------------------------------------
+# Console in the demo; SMTP in production (EMAIL_HOST etc.); tests use Django's locmem outbox.
+EMAIL_BACKEND = os.environ.get(
+    "MEDVIRKE_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = os.environ.get("MEDVIRKE_EMAIL_FILE_PATH", str(PROJECT_DIR / "sent-mail"))
+EMAIL_HOST = os.environ.get("MEDVIRKE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("MEDVIRKE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("MEDVIRKE_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MEDVIRKE_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("MEDVIRKE_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("MEDVIRKE_FROM_EMAIL", "Medvirke <ikke-svar@medvirke.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+ADMINS = [("Drift", a) for a in env_list("MEDVIRKE_ADMINS")]
+
+# --- Security ---------------------------------------------------------------------------------
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day; staff handle personal data
+SECURE_SSL_REDIRECT = env_bool("MEDVIRKE_SSL_REDIRECT", not DEBUG and not TESTING)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("MEDVIRKE_BEHIND_PROXY", False) else None
+)
+SECURE_HSTS_SECONDS = 0 if DEBUG else 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Strict CSP: our own files only, no inline script or style. The TOTP QR code is a data: image.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF, *[a["settings"]["server_url"] for a in OIDC_APPS]],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+# --- Background work --------------------------------------------------------------------------
+# E-mails go through django.tasks; the immediate backend runs them right after commit. A
+# database-backed worker can be configured here once reminders and digests arrive.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("MEDVIRKE_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from medvirke.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("konto/", include("allauth.urls")),
+    path("drift/", admin.site.urls),
+    path("", include("medvirke.accounts.urls")),
+    path("", include("medvirke.organisations.urls")),
+]
+
+handler403 = "medvirke.core.views.permission_denied"
+handler404 = "medvirke.core.views.page_not_found"
+handler500 = "medvirke.core.views.server_error"
