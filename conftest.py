@@ -1,0 +1,20 @@
+"""Shared pytest fixtures: the persona world and safe defaults for every test."""
+
+import pytest
+
+from medvirke.core.testing import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):  # type: ignore[no-untyped-def]
+    settings.MEDVIRKE_REQUIRE_MFA_FOR_STAFF = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.LANGUAGE_CODE = "nb"
+
+
+@pytest.fixture
+def world(db) -> World:  # type: ignore[no-untyped-def]
+    """A small organisation tree with one persona per role (see core/testing.py)."""
+    return build_world()
