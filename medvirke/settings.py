@@ -217,18 +217,27 @@ MEDIA_ROOT = Path(os.environ.get("MEDVIRKE_MEDIA_ROOT", PROJECT_DIR / "media"))
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 # --- E-mail -----------------------------------------------------------------------------------
-# Console in the demo; SMTP in production (EMAIL_HOST etc.); tests use Django's locmem outbox.
-EMAIL_BACKEND = os.environ.get(
+# Django 6.1 mailers. Console in the demo, SMTP in production; the test runner swaps in locmem.
+_EMAIL_BACKEND = os.environ.get(
     "MEDVIRKE_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_FILE_PATH = os.environ.get("MEDVIRKE_EMAIL_FILE_PATH", str(PROJECT_DIR / "sent-mail"))
-EMAIL_HOST = os.environ.get("MEDVIRKE_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("MEDVIRKE_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("MEDVIRKE_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("MEDVIRKE_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("MEDVIRKE_EMAIL_USE_TLS", False)
+_EMAIL_OPTIONS: dict[str, object] = {}
+if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _EMAIL_OPTIONS = {
+        "host": os.environ.get("MEDVIRKE_EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("MEDVIRKE_EMAIL_PORT", "25")),
+        "username": os.environ.get("MEDVIRKE_EMAIL_HOST_USER", ""),
+        "password": os.environ.get("MEDVIRKE_EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("MEDVIRKE_EMAIL_USE_TLS", False),
+        "timeout": 20,
+    }
+elif _EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+    _EMAIL_OPTIONS = {
+        "file_path": os.environ.get("MEDVIRKE_EMAIL_FILE_PATH", str(PROJECT_DIR / "sent-mail"))
+    }
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("MEDVIRKE_FROM_EMAIL", "Medvirke <ikke-svar@medvirke.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Drift", a) for a in env_list("MEDVIRKE_ADMINS")]

@@ -110,3 +110,13 @@ def build_world() -> World:
             is_staff=True,
         ),
     )
+
+
+def nb(message: str, **params: Any) -> str:
+    """The Bokmål text a person sees for `message`; fails if it has not been translated."""
+    from django.utils import translation
+
+    with translation.override("nb"):
+        text = translation.gettext(message)
+    assert text != message, f"not translated to Bokmål: {message!r}"
+    return text % params if params else text

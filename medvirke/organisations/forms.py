@@ -12,13 +12,19 @@ User = get_user_model()
 
 class OrganisationForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Wider than the stored 9 digits: people paste "983 658 725"; clean_org_number keeps digits.
+    org_number = forms.CharField(
+        label=Organisation._meta.get_field("org_number").verbose_name,
+        help_text=Organisation._meta.get_field("org_number").help_text,
+        max_length=20, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = Organisation
         fields = ["name", "short_name", "kind", "org_number", "email", "phone", "address",
                   "website"]
         widgets = {
-            "org_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
 

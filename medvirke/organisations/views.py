@@ -5,7 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -246,18 +246,19 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     existing = user is None and services.User.objects.filter(
         email__iexact=invitation.email).exists()
-    form = AcceptInvitationForm(request.POST or None, email=invitation.email,
+    form = AcceptInvitationForm(request.POST if user is None and request.method == "POST"
+                                else None, email=invitation.email,
                                 initial={"full_name": invitation.full_name})
+    error = ""
     if request.method == "POST" and (user is not None or (not existing and form.is_valid())):
+        fields = form.cleaned_data if user is None else {}
         try:
-            with transaction.atomic():
-                accepted = services.accept_invitation(
-                    token, user=user,
-                    full_name=form.cleaned_data.get("full_name", "") if user is None else "",
-                    password=form.cleaned_data.get("password1", "") if user is None else "",
-                )
-        except services.InvitationError as error:
-            form.add_error(None, str(error))
+            accepted = services.accept_invitation(
+                token, user=user, full_name=fields.get("full_name", ""),
+                password=fields.get("password1", ""),
+            )
+        except services.InvitationError as exc:
+            error = str(exc)
         else:
             if user is None:
                 login(request, accepted, backend="django.contrib.auth.backends.ModelBackend")
@@ -266,8 +267,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                                 "org": invitation.organisation.name})
             return redirect("dashboard")
     return render(request, "organisations/invitation_accept.html", {
-        "invitation": invitation, "form": form, "existing": existing, "user_mismatch":
-        user is not None and user.email.lower() != invitation.email.lower(),
+        "invitation": invitation, "form": form, "existing": existing, "error": error,
+        "user_mismatch": user is not None and user.email.lower() != invitation.email.lower(),
     })
 
 
