@@ -1,0 +1,55 @@
+"""Browser-test fixtures: Debian's chromium through Playwright, one fresh browser per person.
+
+Pages are driven through `support.CheckedPage`, which runs axe-core on every page it loads.
+"""
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from .support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, CheckedPage
+
+# Playwright's sync API runs an asyncio event loop in this thread; Django would otherwise refuse
+# the ORM calls the tests make (personas, mail, assertions) as "async unsafe".
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh (Debian's chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_browser(chromium: Browser, live_server: Any) -> Iterator[Callable[[], CheckedPage]]:
+    """Open a fresh browser (own cookies: a different person) on the live server. The browser
+    asks for Norwegian Bokmål, like most of Medvirke's users."""
+    opened: list[CheckedPage] = []
+
+    def open_() -> CheckedPage:
+        context = chromium.new_context(locale="nb-NO", timezone_id="Europe/Oslo")
+        context.set_default_timeout(TIMEOUT_MS)
+        checked_page = CheckedPage(context, live_server.url)
+        opened.append(checked_page)
+        return checked_page
+
+    yield open_
+    try:
+        for checked_page in opened:
+            checked_page._require_checked()
+    finally:
+        for checked_page in opened:
+            checked_page.context.close()
+
+
+@pytest.fixture
+def browser(open_browser: Callable[[], CheckedPage]) -> CheckedPage:
+    return open_browser()

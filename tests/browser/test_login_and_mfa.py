@@ -1,0 +1,59 @@
+"""A staff member's first login with required two-factor authentication, and the next one."""
+
+import pytest
+from playwright.sync_api import expect
+
+from medvirke.core.testing import PASSWORD, World
+
+from .support import CheckedPage, totp_code
+
+
+@pytest.mark.browser
+def test_staff_member_logs_in_with_mfa(browser: CheckedPage, world: World, settings) -> None:
+    settings.MEDVIRKE_REQUIRE_MFA_FOR_STAFF = True
+    person = world.secretary
+
+    # First login: e-mail and password, then straight to setting up an authenticator app.
+    browser.login(person.email, PASSWORD)
+    if browser.path.startswith("/konto/reauthenticate/"):
+        # allauth 65.21 counts only an explicit reauthentication as "recent" for MFA changes, so
+        # it asks for the password a second time, seconds after the login (reported upstream in
+        # the Medvirke issue; remove this step once the login counts).
+        browser.page.locator("input[name=password]").fill(PASSWORD)
+        browser.submit(browser.t("Confirm"))
+    assert browser.path.startswith("/konto/2fa/totp/activate/")
+    # Nothing else is reachable before the authenticator is set up.
+    browser.visit("/organisasjoner/")
+    assert browser.path.startswith("/konto/2fa/totp/activate/")
+
+    secret = browser.page.locator("#authenticator_secret").input_value()
+    assert len(secret) >= 16
+    expect(browser.page.get_by_role("img", name=secret)).to_be_visible()  # the QR code
+    wrong = f"{(int(totp_code(secret)) + 1) % 1_000_000:06d}"
+    browser.page.locator("input[name=code]").fill(wrong)
+    browser.submit(browser.t("Activate"))
+    assert browser.path.startswith("/konto/2fa/totp/activate/"), "a wrong code was accepted"
+    expect(browser.page.locator("input[name=code]")).to_have_attribute("aria-invalid", "true")
+
+    browser.page.locator("input[name=code]").fill(totp_code(secret))
+    browser.submit(browser.t("Activate"))
+    # allauth shows the recovery codes made together with the authenticator.
+    assert browser.path.startswith("/konto/2fa/recovery-codes/")
+    browser.click_link(browser.t("Overview"), exact=True)
+    assert browser.path == "/"
+
+    browser.logout()
+    assert browser.path.startswith("/konto/login/")
+
+    # Next login: password, then the code from the app.
+    browser.login(person.email, PASSWORD)
+    assert browser.path.startswith("/konto/2fa/authenticate/")
+    browser.page.locator("input[name=code]").fill(totp_code(secret))
+    browser.submit(browser.t("Sign In"))
+
+    assert browser.path == "/"
+    expect(browser.heading()).to_have_text(browser.t("Welcome, %(name)s", name=person.display_name))
+    card = browser.page.get_by_role("listitem").filter(
+        has=browser.page.get_by_role("link", name=world.hf.name, exact=True)
+    )
+    expect(card).to_contain_text(browser.t("Secretariat"))
