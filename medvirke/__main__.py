@@ -1,8 +1,8 @@
 """The `medvirke` command: Django's management commands plus `demo` and `serve`.
 
-    medvirke demo      migrate, load demo data, print the demo logins, serve on 127.0.0.1:8000
-    medvirke serve     migrate and serve with gunicorn (production)
-    medvirke <cmd>     any Django management command (migrate, createsuperuser, gen_data, ...)
+medvirke demo      migrate, load demo data, print the demo logins, serve on 127.0.0.1:8000
+medvirke serve     migrate and serve with gunicorn (production)
+medvirke <cmd>     any Django management command (migrate, createsuperuser, gen_data, ...)
 """
 
 import os

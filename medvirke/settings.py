@@ -107,7 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+        ),
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -121,8 +123,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -137,7 +141,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_ADAPTER = "medvirke.accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Medvirke] "
-ACCOUNT_RATE_LIMITS = False if TESTING else {}
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Medvirke"
 # Staff (any role in an organisation) must set up TOTP before using the app when this is on.
@@ -198,10 +202,11 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("MEDVIRKE_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
+_DIGDIR = PROJECT_DIR / "node_modules" / "@digdir"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    ("vendor/designsystemet-css", PROJECT_DIR / "node_modules/@digdir/designsystemet-css/dist/src"),
-    ("vendor/designsystemet-theme", PROJECT_DIR / "node_modules/@digdir/designsystemet-theme/brand"),
+    ("vendor/designsystemet-css", _DIGDIR / "designsystemet-css" / "dist" / "src"),
+    ("vendor/designsystemet-theme", _DIGDIR / "designsystemet-theme" / "brand"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -220,7 +225,8 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 # Django 6.1 mailers. Console in the demo, SMTP in production; the test runner swaps in locmem.
 _EMAIL_BACKEND = os.environ.get(
     "MEDVIRKE_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 _EMAIL_OPTIONS: dict[str, object] = {}

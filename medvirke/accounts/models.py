@@ -41,7 +41,8 @@ class User(TrackedModel, AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
-        _("platform operator"), default=False,
+        _("platform operator"),
+        default=False,
         help_text=_("May use the technical administration pages."),
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

@@ -50,6 +50,6 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
         language,
         max_age=60 * 60 * 24 * 365,
         secure=settings.LANGUAGE_COOKIE_SECURE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite="Lax",
         httponly=True,
     )

@@ -59,8 +59,12 @@ class AuditEvent(AppendOnlyModel):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     # PROTECT: a person who has acted is anonymised, never deleted, so the trail stays whole.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("actor"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     actor_label = models.CharField(_("actor name"), max_length=300, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
@@ -96,7 +100,7 @@ class AuditEvent(AppendOnlyModel):
             label: Any = name
             if model is not None:
                 try:
-                    label = model._meta.get_field(name).verbose_name
+                    label = getattr(model._meta.get_field(name), "verbose_name", name)
                 except Exception:  # a field removed since: show its stored name
                     label = name
             rows.append((str(label), old, new))
@@ -114,7 +118,9 @@ class AccessLogEntry(AppendOnlyModel):
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("actor"),
     )
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -135,7 +141,7 @@ class AccessLogEntry(AppendOnlyModel):
 
 
 class TrackedModel(models.Model):
-    """Remembers the field values it was loaded with, so a save can tell the history what changed."""
+    """Remembers the field values it was loaded with, so a save can tell history what changed."""
 
     class Meta:
         abstract = True

@@ -16,7 +16,7 @@ from medvirke.organisations.models import Organisation, StaffRole
 PASSWORD = "korrekt-hest-batteri-stift"
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -26,7 +26,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def verified(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def verified(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
             from allauth.account.models import EmailAddress
@@ -36,7 +36,7 @@ class UserFactory(DjangoModelFactory):
             )
 
 
-class OrganisationFactory(DjangoModelFactory):
+class OrganisationFactory(DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -44,7 +44,7 @@ class OrganisationFactory(DjangoModelFactory):
     kind = Organisation.Kind.UNIT
 
 
-class StaffRoleFactory(DjangoModelFactory):
+class StaffRoleFactory(DjangoModelFactory[StaffRole]):
     class Meta:
         model = StaffRole
 
@@ -76,19 +76,23 @@ class World:
 
 
 def build_world() -> World:
-    rhf = OrganisationFactory(
-        name="Helse Testmidt RHF", short_name="HTM", kind=Organisation.Kind.RHF,
+    rhf = OrganisationFactory.create(
+        name="Helse Testmidt RHF",
+        short_name="HTM",
+        kind=Organisation.Kind.RHF,
         org_number="983658725",
     )
-    hf = OrganisationFactory(name="Testby HF", kind=Organisation.Kind.HF, parent=rhf)
-    clinic = OrganisationFactory(
+    hf = OrganisationFactory.create(name="Testby HF", kind=Organisation.Kind.HF, parent=rhf)
+    clinic = OrganisationFactory.create(
         name="Klinikk for psykisk helse", kind=Organisation.Kind.CLINIC, parent=hf
     )
-    other_hf = OrganisationFactory(name="Annenby HF", kind=Organisation.Kind.HF, parent=rhf)
-    user_org = OrganisationFactory(name="Testforeningen", kind=Organisation.Kind.USER_ORG)
+    other_hf = OrganisationFactory.create(name="Annenby HF", kind=Organisation.Kind.HF, parent=rhf)
+    user_org = OrganisationFactory.create(name="Testforeningen", kind=Organisation.Kind.USER_ORG)
 
     def staff(name: str, role: str, org: Organisation = hf) -> User:
-        user = UserFactory(email=f"{name}@example.no", full_name=name.replace("_", " ").title())
+        user = UserFactory.create(
+            email=f"{name}@example.no", full_name=name.replace("_", " ").title()
+        )
         StaffRole.objects.create(user=user, organisation=org, role=role)
         return user
 
@@ -104,9 +108,11 @@ def build_world() -> World:
         case_handler=staff("case_handler", StaffRole.Role.CASE_HANDLER),
         quality_advisor=staff("quality_advisor", StaffRole.Role.QUALITY_ADVISOR),
         auditor=staff("auditor", StaffRole.Role.AUDITOR),
-        outsider=UserFactory(email="outsider@example.no", full_name="Ola Utenfor"),
-        superuser=UserFactory(
-            email="platform@example.no", full_name="Plattform Drift", is_superuser=True,
+        outsider=UserFactory.create(email="outsider@example.no", full_name="Ola Utenfor"),
+        superuser=UserFactory.create(
+            email="platform@example.no",
+            full_name="Plattform Drift",
+            is_superuser=True,
             is_staff=True,
         ),
     )
@@ -119,4 +125,4 @@ def nb(message: str, **params: Any) -> str:
     with translation.override("nb"):
         text = translation.gettext(message)
     assert text != message, f"not translated to Bokmål: {message!r}"
-    return text % params if params else text
+    return str(text % params if params else text)

@@ -15,72 +15,138 @@ from .models import Organisation, StaffRole
 
 K = Organisation.Kind
 R = StaffRole.Role
-DEMO_PASSWORD = "medvirke-demo-2026"
+DEMO_PASSWORD = "medvirke-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 
 HEALTH_REGIONS: dict[str, list[str]] = {
-    "Helse Vest RHF": ["Helse Stavanger HF", "Helse Fonna HF", "Helse Bergen HF",
-                       "Helse Førde HF", "Apoteka Vest HF"],
-    "Helse Midt-Norge RHF": ["Helse Sunnmøre HF", "Helse Nordmøre og Romsdal HF",
-                             "St. Olavs Hospital HF", "Helse Nord-Trøndelag HF",
-                             "Sykehusapotekene i Midt-Norge HF", "Rusbehandling Midt-Norge HF"],
-    "Helse Nord RHF": ["Helse Finnmark HF", "Universitetssykehuset Nord-Norge HF",
-                       "Nordlandssykehuset HF", "Helgelandssykehuset HF",
-                       "Sykehusapotek Nord HF"],
-    "Helse Sør-Øst RHF": ["Akershus universitetssykehus HF", "Oslo universitetssykehus HF",
-                          "Psykiatrien i Vestfold HF", "Sunnaas sykehus HF",
-                          "Sykehuset i Vestfold HF", "Sykehuset Innlandet HF",
-                          "Sykehuset Telemark HF", "Sykehuset Østfold HF", "Sørlandet sykehus HF",
-                          "Vestre Viken HF", "Sykehusapotekene HF"],
+    "Helse Vest RHF": [
+        "Helse Stavanger HF",
+        "Helse Fonna HF",
+        "Helse Bergen HF",
+        "Helse Førde HF",
+        "Apoteka Vest HF",
+    ],
+    "Helse Midt-Norge RHF": [
+        "Helse Sunnmøre HF",
+        "Helse Nordmøre og Romsdal HF",
+        "St. Olavs Hospital HF",
+        "Helse Nord-Trøndelag HF",
+        "Sykehusapotekene i Midt-Norge HF",
+        "Rusbehandling Midt-Norge HF",
+    ],
+    "Helse Nord RHF": [
+        "Helse Finnmark HF",
+        "Universitetssykehuset Nord-Norge HF",
+        "Nordlandssykehuset HF",
+        "Helgelandssykehuset HF",
+        "Sykehusapotek Nord HF",
+    ],
+    "Helse Sør-Øst RHF": [
+        "Akershus universitetssykehus HF",
+        "Oslo universitetssykehus HF",
+        "Psykiatrien i Vestfold HF",
+        "Sunnaas sykehus HF",
+        "Sykehuset i Vestfold HF",
+        "Sykehuset Innlandet HF",
+        "Sykehuset Telemark HF",
+        "Sykehuset Østfold HF",
+        "Sørlandet sykehus HF",
+        "Vestre Viken HF",
+        "Sykehusapotekene HF",
+    ],
 }
-SHORT_NAMES = {"Helse Vest RHF": "HV", "Helse Midt-Norge RHF": "HMN", "Helse Nord RHF": "HN",
-               "Helse Sør-Øst RHF": "HSØ", "St. Olavs Hospital HF": "St. Olav",
-               "Helse Bergen HF": "Helse Bergen", "Oslo universitetssykehus HF": "OUS"}
-ORG_NUMBERS = {"Helse Midt-Norge RHF": "983658725", "Helse Bergen HF": "983974724",
-               "Trondheim kommune": "942110464", "Oslo kommune": "958935420"}
+SHORT_NAMES = {
+    "Helse Vest RHF": "HV",
+    "Helse Midt-Norge RHF": "HMN",
+    "Helse Nord RHF": "HN",
+    "Helse Sør-Øst RHF": "HSØ",
+    "St. Olavs Hospital HF": "St. Olav",
+    "Helse Bergen HF": "Helse Bergen",
+    "Oslo universitetssykehus HF": "OUS",
+}
+ORG_NUMBERS = {
+    "Helse Midt-Norge RHF": "983658725",
+    "Helse Bergen HF": "983974724",
+    "Trondheim kommune": "942110464",
+    "Oslo kommune": "958935420",
+}
 # (hf, clinic, [units])
 CLINICS = [
-    ("St. Olavs Hospital HF", "Klinikk for psykisk helsevern", ["Avdeling Østmarka",
-                                                               "Nidaros DPS"]),
-    ("St. Olavs Hospital HF", "Kreftklinikken", ["Avdeling for kreftbehandling",
-                                                 "Lærings- og mestringssenteret"]),
+    (
+        "St. Olavs Hospital HF",
+        "Klinikk for psykisk helsevern",
+        ["Avdeling Østmarka", "Nidaros DPS"],
+    ),
+    (
+        "St. Olavs Hospital HF",
+        "Kreftklinikken",
+        ["Avdeling for kreftbehandling", "Lærings- og mestringssenteret"],
+    ),
     ("St. Olavs Hospital HF", "Klinikk for rus- og avhengighetsmedisin", []),
     ("Helse Bergen HF", "Psykisk helsevern", ["Bjørgvin DPS"]),
     ("Helse Bergen HF", "Kreftavdelingen", []),
     ("Universitetssykehuset Nord-Norge HF", "Psykisk helse- og rusklinikken", []),
 ]
-MUNICIPALITIES = ["Trondheim kommune", "Bergen kommune", "Oslo kommune", "Tromsø kommune",
-                  "Molde kommune", "Karasjok kommune – Kárášjoga gielda"]
-NAV_OFFICES = ["NAV Trondheim", "NAV Bergen", "NAV Grünerløkka", "NAV Tromsø", "NAV Molde",
-               "NAV Karasjok"]
+MUNICIPALITIES = [
+    "Trondheim kommune",
+    "Bergen kommune",
+    "Oslo kommune",
+    "Tromsø kommune",
+    "Molde kommune",
+    "Karasjok kommune – Kárášjoga gielda",
+]
+NAV_OFFICES = [
+    "NAV Trondheim",
+    "NAV Bergen",
+    "NAV Grünerløkka",
+    "NAV Tromsø",
+    "NAV Molde",
+    "NAV Karasjok",
+]
 USER_ORGS: dict[str, tuple[str, list[str]]] = {
-    "Kreftforeningen": ("", ["Kreftforeningen Midt-Norge", "Kreftforeningen Vest",
-                             "Kreftforeningen Nord", "Kreftforeningen Øst",
-                             "Kreftforeningen Sør"]),
-    "Funksjonshemmedes Fellesorganisasjon": ("FFO", ["FFO Trøndelag", "FFO Vestland",
-                                                     "FFO Oslo"]),
+    "Kreftforeningen": (
+        "",
+        [
+            "Kreftforeningen Midt-Norge",
+            "Kreftforeningen Vest",
+            "Kreftforeningen Nord",
+            "Kreftforeningen Øst",
+            "Kreftforeningen Sør",
+        ],
+    ),
+    "Funksjonshemmedes Fellesorganisasjon": ("FFO", ["FFO Trøndelag", "FFO Vestland", "FFO Oslo"]),
     "Samarbeidsforumet av funksjonshemmedes organisasjoner": ("SAFO", []),
     "Mental Helse": ("", ["Mental Helse Trøndelag", "Mental Helse Vestland"]),
     "Landsforeningen for pårørende innen psykisk helse": ("LPP", ["LPP Trøndelag"]),
     "Rusmisbrukernes interesseorganisasjon": ("RIO", ["RIO Midt-Norge"]),
     "Pensjonistforbundet": ("", ["Pensjonistforbundet Trøndelag"]),
 }
-FORUMS = ["Sentralt forum for brukermedvirkning", "Regionalt forum for brukermedvirkning Midt-Norge"]
+FORUMS = [
+    "Sentralt forum for brukermedvirkning",
+    "Regionalt forum for brukermedvirkning Midt-Norge",
+]
 
 # (e-mail, name, [(organisation, role)])
 PERSONAS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("admin@demo.medvirke.no", "Ingrid Bakken", [("Helse Midt-Norge RHF", R.ADMINISTRATOR)]),
-    ("sekretariat@demo.medvirke.no", "Siri Lunde", [("St. Olavs Hospital HF", R.SECRETARIAT),
-                                                   ("Helse Midt-Norge RHF", R.SECRETARIAT)]),
-    ("koordinator@demo.medvirke.no", "Per Haugen", [("Kreftforeningen Midt-Norge",
-                                                      R.COORDINATOR)]),
-    ("saksbehandler@demo.medvirke.no", "Jonas Eide", [("Klinikk for psykisk helsevern",
-                                                        R.CASE_HANDLER)]),
-    ("kvalitet@demo.medvirke.no", "Marit Solberg", [("St. Olavs Hospital HF",
-                                                      R.QUALITY_ADVISOR)]),
+    (
+        "sekretariat@demo.medvirke.no",
+        "Siri Lunde",
+        [("St. Olavs Hospital HF", R.SECRETARIAT), ("Helse Midt-Norge RHF", R.SECRETARIAT)],
+    ),
+    ("koordinator@demo.medvirke.no", "Per Haugen", [("Kreftforeningen Midt-Norge", R.COORDINATOR)]),
+    (
+        "saksbehandler@demo.medvirke.no",
+        "Jonas Eide",
+        [("Klinikk for psykisk helsevern", R.CASE_HANDLER)],
+    ),
+    ("kvalitet@demo.medvirke.no", "Marit Solberg", [("St. Olavs Hospital HF", R.QUALITY_ADVISOR)]),
     ("revisor@demo.medvirke.no", "Tor Lie", [("Helse Midt-Norge RHF", R.AUDITOR)]),
     ("ffo@demo.medvirke.no", "Aisha Rahman", [("FFO Trøndelag", R.COORDINATOR)]),
-    ("kommune@demo.medvirke.no", "Lars Moe", [("Trondheim kommune", R.SECRETARIAT),
-                                              ("Trondheim kommune", R.ADMINISTRATOR)]),
+    (
+        "kommune@demo.medvirke.no",
+        "Lars Moe",
+        [("Trondheim kommune", R.SECRETARIAT), ("Trondheim kommune", R.ADMINISTRATOR)],
+    ),
     ("nav@demo.medvirke.no", "Nora Berg", [("NAV Trondheim", R.SECRETARIAT)]),
 ]
 PLATFORM_OPERATOR = ("drift@demo.medvirke.no", "Eirik Drift")
@@ -88,13 +154,23 @@ PLATFORM_OPERATOR = ("drift@demo.medvirke.no", "Eirik Drift")
 
 def _org(name: str, kind: str, parent: Organisation | None = None, short: str = "") -> Organisation:
     org, created = Organisation.objects.get_or_create(
-        name=name, parent=parent,
-        defaults={"kind": kind, "short_name": short or SHORT_NAMES.get(name, ""),
-                  "org_number": ORG_NUMBERS.get(name, "")},
+        name=name,
+        parent=parent,
+        defaults={
+            "kind": kind,
+            "short_name": short or SHORT_NAMES.get(name, ""),
+            "org_number": ORG_NUMBERS.get(name, ""),
+        },
     )
     if created:
-        record(actor=None, action=AuditEvent.Action.CREATED, obj=org, parent=parent,
-               changes={"name": [None, name], "kind": [None, kind]}, note="demo")
+        record(
+            actor=None,
+            action=AuditEvent.Action.CREATED,
+            obj=org,
+            parent=parent,
+            changes={"name": [None, name], "kind": [None, kind]},
+            note="demo",
+        )
     return org
 
 
@@ -130,10 +206,14 @@ def load_demo() -> list[tuple[str, str, str]]:
         user = _user(user_model, EmailAddress, email, full_name)
         for org_name, role in roles:
             StaffRole.objects.get_or_create(user=user, organisation=orgs[org_name], role=role)
-        logins.append((email, full_name, ", ".join(
-            f"{StaffRole.Role(role).label} – {org}" for org, role in roles)))
-    operator = _user(user_model, EmailAddress, *PLATFORM_OPERATOR, is_superuser=True,
-                     is_staff=True)
+        logins.append(
+            (
+                email,
+                full_name,
+                ", ".join(f"{StaffRole.Role(role).label} – {org}" for org, role in roles),
+            )
+        )
+    operator = _user(user_model, EmailAddress, *PLATFORM_OPERATOR, is_superuser=True, is_staff=True)
     logins.append((operator.email, operator.full_name, "Plattformadministrator (superuser)"))
     return logins
 
@@ -142,6 +222,7 @@ def _user(user_model: Any, email_model: Any, email: str, name: str, **extra: Any
     user = user_model.objects.filter(email=email).first()
     if user is None:
         user = user_model.objects.create_user(email, DEMO_PASSWORD, full_name=name, **extra)
-    email_model.objects.get_or_create(user=user, email=email,
-                                      defaults={"verified": True, "primary": True})
+    email_model.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
     return user

@@ -16,14 +16,23 @@ class OrganisationForm(forms.ModelForm):
     org_number = forms.CharField(
         label=Organisation._meta.get_field("org_number").verbose_name,
         help_text=Organisation._meta.get_field("org_number").help_text,
-        max_length=20, required=False,
+        max_length=20,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
     class Meta:
         model = Organisation
-        fields = ["name", "short_name", "kind", "org_number", "email", "phone", "address",
-                  "website"]
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "org_number",
+            "email",
+            "phone",
+            "address",
+            "website",
+        ]
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
@@ -57,10 +66,14 @@ class OrganisationForm(forms.ModelForm):
 
 
 # Which kinds may sit below which (a unit under a municipality, a branch under a user org ...).
-CHILD_KINDS: dict[str, list[str]] = {
+CHILD_KINDS: dict[str, list[str]] = {  # values are Kind members (str subclasses)
     Organisation.Kind.RHF: [Organisation.Kind.HF, Organisation.Kind.FORUM],
-    Organisation.Kind.HF: [Organisation.Kind.CLINIC, Organisation.Kind.DEPARTMENT,
-                           Organisation.Kind.UNIT, Organisation.Kind.FORUM],
+    Organisation.Kind.HF: [
+        Organisation.Kind.CLINIC,
+        Organisation.Kind.DEPARTMENT,
+        Organisation.Kind.UNIT,
+        Organisation.Kind.FORUM,
+    ],
     Organisation.Kind.CLINIC: [Organisation.Kind.DEPARTMENT, Organisation.Kind.UNIT],
     Organisation.Kind.DEPARTMENT: [Organisation.Kind.UNIT],
     Organisation.Kind.UNIT: [Organisation.Kind.UNIT],
@@ -71,18 +84,28 @@ CHILD_KINDS: dict[str, list[str]] = {
     Organisation.Kind.FORUM: [],
     Organisation.Kind.OTHER: [Organisation.Kind.UNIT, Organisation.Kind.OTHER],
 }
-TOP_LEVEL_KINDS = [Organisation.Kind.RHF, Organisation.Kind.MUNICIPALITY,
-                   Organisation.Kind.NAV_OFFICE, Organisation.Kind.USER_ORG,
-                   Organisation.Kind.FORUM, Organisation.Kind.OTHER]
+TOP_LEVEL_KINDS: list[str] = [
+    Organisation.Kind.RHF,
+    Organisation.Kind.MUNICIPALITY,
+    Organisation.Kind.NAV_OFFICE,
+    Organisation.Kind.USER_ORG,
+    Organisation.Kind.FORUM,
+    Organisation.Kind.OTHER,
+]
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
     full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=StaffRole.Role.choices)
     message = forms.CharField(
-        label=_("Message to the person (optional)"), max_length=2000, required=False,
+        label=_("Message to the person (optional)"),
+        max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -98,24 +121,43 @@ class InvitationForm(forms.Form):
         if StaffRole.objects.filter(
             organisation=self.organisation, role=role, user__email__iexact=email
         ).exists():
-            self.add_error("email", _("This person already has this role in %(org)s.")
-                           % {"org": self.organisation.name})
-        elif Invitation.objects.pending().filter(
-            organisation=self.organisation, role=role, email__iexact=email
-        ).exists():
-            self.add_error("email", _("This person has already been invited to this role. "
-                                      "The invitation is waiting to be accepted."))
+            self.add_error(
+                "email",
+                _("This person already has this role in %(org)s.")
+                % {"org": self.organisation.name},
+            )
+        elif (
+            Invitation.objects.pending()
+            .filter(organisation=self.organisation, role=role, email__iexact=email)
+            .exists()
+        ):
+            self.add_error(
+                "email",
+                _(
+                    "This person has already been invited to this role. "
+                    "The invitation is waiting to be accepted."
+                ),
+            )
         return data
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(label=_("Your full name"), max_length=200,
-                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    password1 = forms.CharField(label=_("Choose a password"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=_("At least 10 characters, not only digits."))
-    password2 = forms.CharField(label=_("Repeat the password"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    full_name = forms.CharField(
+        label=_("Your full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters, not only digits."),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat the password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -28,9 +28,12 @@ class RequireMFAForStaffMiddleware:
             from allauth.mfa.models import Authenticator
 
             has_role = StaffRole.objects.for_user(request.user).exists()
-            if has_role and not Authenticator.objects.filter(
-                user=request.user, type=Authenticator.Type.TOTP
-            ).exists():
+            if (
+                has_role
+                and not Authenticator.objects.filter(
+                    user=request.user, type=Authenticator.Type.TOTP
+                ).exists()
+            ):
                 return redirect(reverse("mfa_activate_totp") + f"?next={request.path}")
             request.session["mfa_ok"] = True
         return self.get_response(request)

@@ -71,11 +71,18 @@ class Organisation(TrackedModel):
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("part of"),
     )
     org_number = models.CharField(
-        _("organisation number"), max_length=9, blank=True, validators=[validate_org_number],
+        _("organisation number"),
+        max_length=9,
+        blank=True,
+        validators=[validate_org_number],
         help_text=_("Nine digits from the Brønnøysund Register Centre, e.g. 983658725."),
     )
     email = models.EmailField(_("e-mail"), blank=True)
@@ -96,7 +103,9 @@ class Organisation(TrackedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["org_number"], condition=~Q(org_number=""), name="org_number_unique",
+                fields=["org_number"],
+                condition=~Q(org_number=""),
+                name="org_number_unique",
                 violation_error_message=_("Another organisation already has this number."),
             ),
             models.CheckConstraint(
@@ -169,11 +178,15 @@ class StaffRole(TrackedModel):
         AUDITOR = "auditor", _("Auditor (read only)")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
         verbose_name=_("person"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="staff_roles",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -187,7 +200,8 @@ class StaffRole(TrackedModel):
         ordering = ["organisation__name", "role"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "organisation", "role"], name="staff_role_unique",
+                fields=["user", "organisation", "role"],
+                name="staff_role_unique",
                 violation_error_message=_("This person already has this role here."),
             )
         ]
@@ -219,7 +233,9 @@ class Invitation(TrackedModel):
     email = models.EmailField(_("e-mail address"))
     full_name = models.CharField(_("name"), max_length=200, blank=True)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=StaffRole.Role.choices)
@@ -227,15 +243,21 @@ class Invitation(TrackedModel):
     # Only a hash is stored: the link in the e-mail is the secret.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("invited by"),
     )
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("accepted by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
     )
     revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
@@ -249,7 +271,9 @@ class Invitation(TrackedModel):
         constraints = [
             # Two administrators clicking at once cannot create two open invitations.
             models.UniqueConstraint(
-                "organisation", "role", models.functions.Lower("email"),
+                "organisation",
+                "role",
+                models.functions.Lower("email"),
                 condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
                 name="invitation_open_unique",
                 violation_error_message=_("This person has already been invited to this role."),

@@ -34,8 +34,9 @@ def save_organisation(organisation: Organisation, *, by: Any) -> None:
     save_with_history(organisation, actor=by, parent=organisation.parent)
 
 
-def update_organisation(organisation: Organisation, *, by: Any,
-                        expected_version: int | None) -> None:
+def update_organisation(
+    organisation: Organisation, *, by: Any, expected_version: int | None
+) -> None:
     """Save an edit unless someone else saved since the form was opened (no lost updates)."""
     with transaction.atomic():
         current = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -49,8 +50,13 @@ def update_organisation(organisation: Organisation, *, by: Any,
         organisation.version = current.version + 1
         organisation.save(update_fields=[*changes, "version"])
         organisation.mark_saved()
-        record(actor=by, action=AuditEvent.Action.UPDATED, obj=organisation, changes=changes,
-               parent=organisation.parent)
+        record(
+            actor=by,
+            action=AuditEvent.Action.UPDATED,
+            obj=organisation,
+            changes=changes,
+            parent=organisation.parent,
+        )
 
 
 def end_organisation(organisation: Organisation, *, by: Any) -> None:
@@ -79,7 +85,10 @@ def grant_role(user: Any, organisation: Organisation, role: str, *, by: Any) -> 
         )
         if created:
             record(
-                actor=by, action=AuditEvent.Action.GRANTED, obj=staff_role, parent=organisation,
+                actor=by,
+                action=AuditEvent.Action.GRANTED,
+                obj=staff_role,
+                parent=organisation,
                 changes={"user": [None, str(user)], "role": [None, staff_role.get_role_display()]},
             )
     return staff_role
@@ -88,16 +97,25 @@ def grant_role(user: Any, organisation: Organisation, role: str, *, by: Any) -> 
 def revoke_role(staff_role: StaffRole, *, by: Any) -> None:
     with transaction.atomic():
         record(
-            actor=by, action=AuditEvent.Action.REVOKED, obj=staff_role,
+            actor=by,
+            action=AuditEvent.Action.REVOKED,
+            obj=staff_role,
             parent=staff_role.organisation,
-            changes={"user": [str(staff_role.user), None],
-                     "role": [staff_role.get_role_display(), None]},
+            changes={
+                "user": [str(staff_role.user), None],
+                "role": [staff_role.get_role_display(), None],
+            },
         )
         staff_role.delete()
 
 
 def invite(
-    *, email: str, organisation: Organisation, role: str, by: Any, full_name: str = "",
+    *,
+    email: str,
+    organisation: Organisation,
+    role: str,
+    by: Any,
+    full_name: str = "",
     message: str = "",
 ) -> Invitation:
     """Invite a person by e-mail to a role. An earlier expired invitation is closed first.
@@ -108,23 +126,35 @@ def invite(
     email = email.strip().lower()
     with transaction.atomic():
         for stale in Invitation.objects.select_for_update().filter(
-            organisation=organisation, role=role, email__iexact=email,
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=timezone.now(),
+            organisation=organisation,
+            role=role,
+            email__iexact=email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__lte=timezone.now(),
         ):
             stale.revoked_at = timezone.now()
-            save_with_history(stale, actor=by, action=AuditEvent.Action.REVOKED,
-                              parent=organisation, note="expired")
+            save_with_history(
+                stale,
+                actor=by,
+                action=AuditEvent.Action.REVOKED,
+                parent=organisation,
+                note="expired",
+            )
         invitation = Invitation(
-            email=email, full_name=full_name, organisation=organisation, role=role,
-            message=message, invited_by=by,
+            email=email,
+            full_name=full_name,
+            organisation=organisation,
+            role=role,
+            message=message,
+            invited_by=by,
         )
         token = invitation.new_token()
-        save_with_history(invitation, actor=by, action=AuditEvent.Action.INVITED,
-                          parent=organisation)
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        transaction.on_commit(
-            lambda: send_invitation_email.enqueue(invitation.pk, token, language)
+        save_with_history(
+            invitation, actor=by, action=AuditEvent.Action.INVITED, parent=organisation
         )
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk, token, language))
     return invitation
 
 
@@ -133,8 +163,9 @@ def withdraw_invitation(invitation: Invitation, *, by: Any) -> None:
         inv = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if inv.status == "pending":
             inv.revoked_at = timezone.now()
-            save_with_history(inv, actor=by, action=AuditEvent.Action.REVOKED,
-                              parent=inv.organisation)
+            save_with_history(
+                inv, actor=by, action=AuditEvent.Action.REVOKED, parent=inv.organisation
+            )
 
 
 def check_invitation(token: str) -> Invitation:
@@ -143,22 +174,29 @@ def check_invitation(token: str) -> Invitation:
         Invitation.objects.by_token(token).select_related("organisation", "invited_by").first()
     )
     if invitation is None:
-        raise InvitationError(_("This invitation link is not valid. Check that you copied all of it."))
+        raise InvitationError(
+            _("This invitation link is not valid. Check that you copied all of it.")
+        )
     if invitation.status == "accepted":
         raise InvitationError(_("This invitation has already been used. Log in instead."))
     if invitation.status == "revoked":
-        raise InvitationError(_("This invitation has been withdrawn. Ask the person who invited you."))
+        raise InvitationError(
+            _("This invitation has been withdrawn. Ask the person who invited you.")
+        )
     if invitation.status == "expired":
         raise InvitationError(
             _("This invitation expired on %(date)s. Ask %(name)s for a new one.")
-            % {"date": timezone.localtime(invitation.expires_at).strftime("%d.%m.%Y"),
-               "name": invitation.invited_by}
+            % {
+                "date": timezone.localtime(invitation.expires_at).strftime("%d.%m.%Y"),
+                "name": invitation.invited_by,
+            }
         )
     return invitation
 
 
-def accept_invitation(token: str, *, user: Any = None, full_name: str = "",
-                      password: str = "") -> Any:
+def accept_invitation(
+    token: str, *, user: Any = None, full_name: str = "", password: str = ""
+) -> Any:
     """Use an invitation: an existing (logged-in) user gets the role; a new person gets an
     account with a verified e-mail address and the role. Two clicks at once grant it once."""
     from allauth.account.models import EmailAddress
@@ -175,15 +213,17 @@ def accept_invitation(token: str, *, user: Any = None, full_name: str = "",
                 )
             try:
                 with transaction.atomic():
-                    user = User.objects.create_user(
-                        invitation.email, password, full_name=full_name
-                    )
+                    user = User.objects.create_user(invitation.email, password, full_name=full_name)
             except IntegrityError as exc:
                 raise InvitationError(
                     _("An account with this e-mail address already exists. Log in to accept.")
                 ) from exc
-            record(actor=user, action=AuditEvent.Action.CREATED, obj=user,
-                   changes={"email": [None, user.email], "full_name": [None, full_name]})
+            record(
+                actor=user,
+                action=AuditEvent.Action.CREATED,
+                obj=user,
+                changes={"email": [None, user.email], "full_name": [None, full_name]},
+            )
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         elif user.email.lower() != invitation.email.lower():
             raise InvitationError(
@@ -192,8 +232,12 @@ def accept_invitation(token: str, *, user: Any = None, full_name: str = "",
             )
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
-        save_with_history(invitation, actor=user, action=AuditEvent.Action.ACCEPTED,
-                          parent=invitation.organisation)
+        save_with_history(
+            invitation,
+            actor=user,
+            action=AuditEvent.Action.ACCEPTED,
+            parent=invitation.organisation,
+        )
         grant_role(user, invitation.organisation, invitation.role, by=invitation.invited_by)
     return user
 
@@ -212,7 +256,8 @@ def send_invitation_email(invitation_id: int, token: str, language: str) -> None
             "expires": timezone.localtime(invitation.expires_at),
         }
         subject = _("Invitation to Medvirke: %(role)s in %(organisation)s") % {
-            "role": context["role"], "organisation": invitation.organisation.name,
+            "role": context["role"],
+            "organisation": invitation.organisation.name,
         }
         body = render_to_string("organisations/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])

@@ -47,8 +47,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     by_org: dict[int, dict[str, Any]] = {}
     for role in roles:
-        entry = by_org.setdefault(role.organisation_id, {"organisation": role.organisation,
-                                                         "roles": []})
+        entry = by_org.setdefault(
+            role.organisation_id, {"organisation": role.organisation, "roles": []}
+        )
         entry["roles"].append(role.get_role_display())
     return render(request, "organisations/dashboard.html", {"memberships": list(by_org.values())})
 
@@ -73,33 +74,43 @@ def tree(request: HttpRequest) -> HttpResponse:
     page = Paginator(organisations.with_child_count().order_by("name"), PAGE_SIZE).get_page(
         request.GET.get("side")
     )
-    return render(request, "organisations/tree.html", {
-        "page": page, "query": query, "group": group,
-        "groups": [(key, label) for key, (label, _kinds) in GROUPS.items()],
-        "can_create": permissions.can_create_top_level(request.user),
-    })
+    return render(
+        request,
+        "organisations/tree.html",
+        {
+            "page": page,
+            "query": query,
+            "group": group,
+            "groups": [(key, label) for key, (label, _kinds) in GROUPS.items()],
+            "can_create": permissions.can_create_top_level(request.user),
+        },
+    )
 
 
 def _detail_context(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
     user = request.user
-    may = {action: permissions.can(user, action, organisation)
-           for action in permissions.ACTION_ROLES}
+    may = {
+        action: permissions.can(user, action, organisation) for action in permissions.ACTION_ROLES
+    }
     context: dict[str, Any] = {
         "organisation": organisation,
         "ancestors": organisation.ancestors(),
         "units": organisation.children.order_by("name").with_child_count(),
         "may": may,
-        "my_roles": [StaffRole.Role(r).label for r in
-                     sorted(permissions.roles_in(user, organisation))],
+        "my_roles": [
+            StaffRole.Role(r).label for r in sorted(permissions.roles_in(user, organisation))
+        ],
     }
     if may["view_staff"]:
-        context["staff"] = (
-            organisation.staff_roles.select_related("user").order_by("user__full_name", "role")
+        context["staff"] = organisation.staff_roles.select_related("user").order_by(
+            "user__full_name", "role"
         )
     if may["invite"]:
-        context["invitations"] = Invitation.objects.pending().filter(
-            organisation=organisation
-        ).select_related("invited_by")
+        context["invitations"] = (
+            Invitation.objects.pending()
+            .filter(organisation=organisation)
+            .select_related("invited_by")
+        )
     return context
 
 
@@ -112,32 +123,49 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = permissions.get_organisation_for_user(request.user, pk, "edit")
-    kinds = CHILD_KINDS.get(organisation.parent.kind, []) if organisation.parent else TOP_LEVEL_KINDS
-    form = OrganisationForm(request.POST or None, instance=organisation,
-                            allowed_kinds=[*kinds, organisation.kind])
+    parent = organisation.parent
+    kinds = CHILD_KINDS.get(parent.kind, []) if parent else TOP_LEVEL_KINDS
+    form = OrganisationForm(
+        request.POST or None, instance=organisation, allowed_kinds=[*kinds, organisation.kind]
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_organisation(form.instance, by=request.user,
-                                         expected_version=form.cleaned_data.get("version"))
+            services.update_organisation(
+                form.instance, by=request.user, expected_version=form.cleaned_data.get("version")
+            )
         except services.StaleEditError:
-            form.add_error(None, _("Someone else saved changes to this organisation while you "
-                                   "were editing. Your changes are kept below: compare with the "
-                                   "organisation page and save again."))
-            form.data = form.data.copy()
-            form.data["version"] = str(Organisation.objects.get(pk=pk).version)
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved changes to this organisation while you "
+                    "were editing. Your changes are kept below: compare with the "
+                    "organisation page and save again."
+                ),
+            )
+            # Let the next save go through against the version now stored.
+            data = request.POST.copy()
+            data["version"] = str(Organisation.objects.get(pk=pk).version)
+            form.data = data
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("organisation_detail", pk=organisation.pk)
-    return render(request, "organisations/form.html", {
-        "form": form, "organisation": organisation, "ancestors": organisation.ancestors(),
-        "title": _("Edit %(name)s") % {"name": organisation.name},
-    })
+    return render(
+        request,
+        "organisations/form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "ancestors": organisation.ancestors(),
+            "title": _("Edit %(name)s") % {"name": organisation.name},
+        },
+    )
 
 
 @login_required
 def create(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """A new unit below `pk`, or (platform operators only) a new top-level organisation."""
     parent = None
+    kinds: list[str]
     if pk is not None:
         parent = permissions.get_organisation_for_user(request.user, pk, "add_unit")
         kinds = CHILD_KINDS.get(parent.kind, [])
@@ -147,18 +175,26 @@ def create(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if not permissions.can_create_top_level(request.user):
             raise PermissionDenied
         kinds = TOP_LEVEL_KINDS
-    form = OrganisationForm(request.POST or None, instance=Organisation(parent=parent),
-                            allowed_kinds=kinds)
+    form = OrganisationForm(
+        request.POST or None, instance=Organisation(parent=parent), allowed_kinds=kinds
+    )
     if request.method == "POST" and form.is_valid():
         services.save_organisation(form.instance, by=request.user)
         messages.success(request, _("%(name)s has been created.") % {"name": form.instance.name})
         return redirect("organisation_detail", pk=form.instance.pk)
     ancestors = [*parent.ancestors(), parent] if parent else []
-    return render(request, "organisations/form.html", {
-        "form": form, "organisation": parent, "ancestors": ancestors,
-        "title": _("New unit in %(name)s") % {"name": parent.name} if parent
-        else _("New organisation"),
-    })
+    return render(
+        request,
+        "organisations/form.html",
+        {
+            "form": form,
+            "organisation": parent,
+            "ancestors": ancestors,
+            "title": _("New unit in %(name)s") % {"name": parent.name}
+            if parent
+            else _("New organisation"),
+        },
+    )
 
 
 @login_required
@@ -170,8 +206,9 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("%(name)s is active again.") % {"name": organisation.name})
     else:
         services.end_organisation(organisation, by=request.user)
-        messages.success(request, _("%(name)s has been marked as ended.")
-                         % {"name": organisation.name})
+        messages.success(
+            request, _("%(name)s has been marked as ended.") % {"name": organisation.name}
+        )
     return redirect("organisation_detail", pk=pk)
 
 
@@ -182,20 +219,37 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.invite(email=data["email"], organisation=organisation, role=data["role"],
-                            by=request.user, full_name=data["full_name"], message=data["message"])
+            services.invite(
+                email=data["email"],
+                organisation=organisation,
+                role=data["role"],
+                by=request.user,
+                full_name=data["full_name"],
+                message=data["message"],
+            )
         except IntegrityError:
             # Another administrator invited the same person a moment ago.
-            form.add_error("email", _("This person has already been invited to this role. "
-                                      "The invitation is waiting to be accepted."))
+            form.add_error(
+                "email",
+                _(
+                    "This person has already been invited to this role. "
+                    "The invitation is waiting to be accepted."
+                ),
+            )
         else:
-            messages.success(request, _("An invitation has been sent to %(email)s.")
-                             % {"email": data["email"]})
+            messages.success(
+                request, _("An invitation has been sent to %(email)s.") % {"email": data["email"]}
+            )
             return redirect("organisation_detail", pk=pk)
-    return render(request, "organisations/invite.html", {
-        "form": form, "organisation": organisation,
-        "ancestors": [*organisation.ancestors(), organisation],
-    })
+    return render(
+        request,
+        "organisations/invite.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "ancestors": [*organisation.ancestors(), organisation],
+        },
+    )
 
 
 @login_required
@@ -204,8 +258,9 @@ def withdraw_invitation(request: HttpRequest, pk: int, invitation_pk: int) -> Ht
     organisation = permissions.get_organisation_for_user(request.user, pk, "invite")
     invitation = permissions.get_invitation_for_user(request.user, invitation_pk, organisation)
     services.withdraw_invitation(invitation, by=request.user)
-    messages.success(request, _("The invitation to %(email)s has been withdrawn.")
-                     % {"email": invitation.email})
+    messages.success(
+        request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email}
+    )
     return redirect("organisation_detail", pk=pk)
 
 
@@ -215,13 +270,21 @@ def revoke_role(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
     role = permissions.get_role_for_user(request.user, role_pk, organisation)
     if request.method == "POST":
         services.revoke_role(role, by=request.user)
-        messages.success(request, _("%(person)s no longer has the role %(role)s.")
-                         % {"person": role.user, "role": role.get_role_display()})
+        messages.success(
+            request,
+            _("%(person)s no longer has the role %(role)s.")
+            % {"person": role.user, "role": role.get_role_display()},
+        )
         return redirect("organisation_detail", pk=pk)
-    return render(request, "organisations/revoke_role.html", {
-        "organisation": organisation, "role": role,
-        "ancestors": [*organisation.ancestors(), organisation],
-    })
+    return render(
+        request,
+        "organisations/revoke_role.html",
+        {
+            "organisation": organisation,
+            "role": role,
+            "ancestors": [*organisation.ancestors(), organisation],
+        },
+    )
 
 
 @login_required
@@ -229,11 +292,16 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = permissions.get_organisation_for_user(request.user, pk, "view_history")
     events = AuditEvent.objects.for_object(organisation).newest_first()
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("side"))
-    return render(request, "organisations/history.html", {
-        "object": organisation, "page": page,
-        "ancestors": [*organisation.ancestors(), organisation],
-        "back_url": reverse("organisation_detail", args=[pk]),
-    })
+    return render(
+        request,
+        "organisations/history.html",
+        {
+            "object": organisation,
+            "page": page,
+            "ancestors": [*organisation.ancestors(), organisation],
+            "back_url": reverse("organisation_detail", args=[pk]),
+        },
+    )
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
@@ -241,35 +309,50 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.check_invitation(token)
     except services.InvitationError as error:
-        return render(request, "organisations/invitation_invalid.html", {"error": str(error)},
-                      status=410)
+        return render(
+            request, "organisations/invitation_invalid.html", {"error": str(error)}, status=410
+        )
     user = request.user if request.user.is_authenticated else None
-    existing = user is None and services.User.objects.filter(
-        email__iexact=invitation.email).exists()
-    form = AcceptInvitationForm(request.POST if user is None and request.method == "POST"
-                                else None, email=invitation.email,
-                                initial={"full_name": invitation.full_name})
-    error = ""
+    existing = (
+        user is None and services.User.objects.filter(email__iexact=invitation.email).exists()
+    )
+    form = AcceptInvitationForm(
+        request.POST if user is None and request.method == "POST" else None,
+        email=invitation.email,
+        initial={"full_name": invitation.full_name},
+    )
+    problem = ""
     if request.method == "POST" and (user is not None or (not existing and form.is_valid())):
         fields = form.cleaned_data if user is None else {}
         try:
             accepted = services.accept_invitation(
-                token, user=user, full_name=fields.get("full_name", ""),
+                token,
+                user=user,
+                full_name=fields.get("full_name", ""),
                 password=fields.get("password1", ""),
             )
         except services.InvitationError as exc:
-            error = str(exc)
+            problem = str(exc)
         else:
             if user is None:
                 login(request, accepted, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! You now have the role %(role)s in %(org)s.")
-                             % {"role": invitation.get_role_display(),
-                                "org": invitation.organisation.name})
+            messages.success(
+                request,
+                _("Welcome! You now have the role %(role)s in %(org)s.")
+                % {"role": invitation.get_role_display(), "org": invitation.organisation.name},
+            )
             return redirect("dashboard")
-    return render(request, "organisations/invitation_accept.html", {
-        "invitation": invitation, "form": form, "existing": existing, "error": error,
-        "user_mismatch": user is not None and user.email.lower() != invitation.email.lower(),
-    })
+    return render(
+        request,
+        "organisations/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "existing": existing,
+            "error": problem,
+            "user_mismatch": user is not None and user.email.lower() != invitation.email.lower(),
+        },
+    )
 
 
 @login_required

@@ -4,10 +4,11 @@ error summary, so every form reports bad input the same accessible way."""
 from typing import Any
 
 from django import forms, template
+from django.core.exceptions import NON_FIELD_ERRORS
 
 register = template.Library()
 
-WIDGET_CLASS = {
+WIDGET_CLASS: dict[type[forms.Widget], str] = {
     forms.Select: "ds-input",
     forms.Textarea: "ds-input",
     forms.CheckboxInput: "ds-input",
@@ -41,9 +42,9 @@ def field(bound: forms.BoundField, **options: Any) -> dict[str, Any]:
 @register.inclusion_tag("core/components/error_summary.html")
 def error_summary(form: forms.BaseForm) -> dict[str, Any]:
     """Links to every field with an error, plus the form-wide errors, at the top of the form."""
-    items = [(None, error) for error in form.non_field_errors()]
+    items: list[tuple[str | None, Any]] = [(None, error) for error in form.non_field_errors()]
     for name, errors in form.errors.items():
-        if name == forms.forms.NON_FIELD_ERRORS:
+        if name == NON_FIELD_ERRORS:
             continue
         bound = form[name]
         target = None if bound.is_hidden else bound.auto_id

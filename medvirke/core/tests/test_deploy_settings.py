@@ -14,18 +14,24 @@ ROOT = Path(__file__).resolve().parents[3]
 def run_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDVIRKE_")}
     env |= {"DJANGO_SETTINGS_MODULE": "medvirke.settings", **extra_env}
-    return subprocess.run(  # noqa: S603 (our own manage.py)
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
 def test_production_settings_pass_check_deploy() -> None:
-    result = run_check({
-        "MEDVIRKE_DEBUG": "0",
-        "MEDVIRKE_SECRET_KEY": "x9!Tq" * 12,
-        "MEDVIRKE_ALLOWED_HOSTS": "medvirke.example.no",
-    })
+    result = run_check(
+        {
+            "MEDVIRKE_DEBUG": "0",
+            "MEDVIRKE_SECRET_KEY": "x9!Tq" * 12,
+            "MEDVIRKE_ALLOWED_HOSTS": "medvirke.example.no",
+        }
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -46,9 +46,8 @@ def test_the_database_itself_refuses_to_rewrite_history(world) -> None:
 
 def test_history_of_an_organisation_includes_its_roles_and_invitations(world) -> None:
     role = world.hf.staff_roles.first()
-    record(actor=world.administrator, action=AuditEvent.Action.GRANTED, obj=role,
-           parent=world.hf)
-    other = OrganisationFactory()
+    record(actor=world.administrator, action=AuditEvent.Action.GRANTED, obj=role, parent=world.hf)
+    other = OrganisationFactory.create()
     record(actor=world.administrator, action=AuditEvent.Action.UPDATED, obj=other)
     events = AuditEvent.objects.for_object(world.hf)
     assert [e.object_repr for e in events] == [str(role)]

@@ -29,8 +29,13 @@ def test_invalid_organisation_number_is_refused_next_to_the_field_and_input_kept
     response = post_new_unit(client, world, org_number="123456789", email="post@enhet.no")
     assert response.status_code == 200
     text = page(response)
-    assert nb("%(value)s is not a valid organisation number. It has 9 digits and a check digit.",
-              value="123456789") in text
+    assert (
+        nb(
+            "%(value)s is not a valid organisation number. It has 9 digits and a check digit.",
+            value="123456789",
+        )
+        in text
+    )
     assert 'id="id_org_number_error"' in text  # the message sits next to the field
     assert 'aria-invalid="true"' in text
     assert 'value="Enhet for rehabilitering"' in text and 'value="post@enhet.no"' in text
@@ -64,9 +69,7 @@ def test_too_long_name_is_refused(client, world) -> None:
     assert not Organisation.objects.filter(parent=world.hf, kind="unit").exists()
 
 
-def test_a_unit_cannot_be_given_a_kind_that_does_not_belong_under_its_parent(
-    client, world
-) -> None:
+def test_a_unit_cannot_be_given_a_kind_that_does_not_belong_under_its_parent(client, world) -> None:
     response = post_new_unit(client, world, kind=Organisation.Kind.RHF)
     assert response.status_code == 200
     assert 'id="id_kind_error"' in page(response)
@@ -86,15 +89,22 @@ def test_two_administrators_editing_at_once_do_not_overwrite_each_other(client, 
     url = reverse("organisation_edit", args=[world.hf.pk])
     opened_version = world.hf.version
     # Someone else saves first.
-    first = client.post(url, {"name": "Testby HF", "kind": "hf", "phone": "22 00 00 00",
-                              "version": opened_version})
+    first = client.post(
+        url, {"name": "Testby HF", "kind": "hf", "phone": "22 00 00 00", "version": opened_version}
+    )
     assert first.status_code == 302
-    second = client.post(url, {"name": "Testby helseforetak", "kind": "hf",
-                               "version": opened_version})
+    second = client.post(
+        url, {"name": "Testby helseforetak", "kind": "hf", "version": opened_version}
+    )
     assert second.status_code == 200
     text = page(second)
-    assert nb("Someone else saved changes to this organisation while you were editing. Your "
-              "changes are kept below: compare with the organisation page and save again.") in text
+    assert (
+        nb(
+            "Someone else saved changes to this organisation while you were editing. Your "
+            "changes are kept below: compare with the organisation page and save again."
+        )
+        in text
+    )
     assert 'value="Testby helseforetak"' in text
     org = Organisation.objects.get(pk=world.hf.pk)
     assert org.name == "Testby HF" and org.phone == "22 00 00 00"
@@ -102,9 +112,10 @@ def test_two_administrators_editing_at_once_do_not_overwrite_each_other(client, 
 
 def test_editing_records_each_changed_field(client, world) -> None:
     client.force_login(world.administrator)
-    client.post(reverse("organisation_edit", args=[world.hf.pk]),
-                {"name": "Testby HF", "kind": "hf", "email": "post@testby.no",
-                 "version": world.hf.version})
+    client.post(
+        reverse("organisation_edit", args=[world.hf.pk]),
+        {"name": "Testby HF", "kind": "hf", "email": "post@testby.no", "version": world.hf.version},
+    )
     event = AuditEvent.objects.for_object(world.hf).get(action=AuditEvent.Action.UPDATED)
     assert event.changes == {"email": ["", "post@testby.no"]}
 
@@ -122,17 +133,24 @@ def test_ending_and_reactivating_is_recorded(client, world) -> None:
 
 def test_administrator_of_one_trust_cannot_edit_a_sibling_trust(client, world) -> None:
     client.force_login(world.administrator)
-    response = client.post(reverse("organisation_edit", args=[world.other_hf.pk]),
-                           {"name": "Kapret", "kind": "hf", "version": 1})
+    response = client.post(
+        reverse("organisation_edit", args=[world.other_hf.pk]),
+        {"name": "Kapret", "kind": "hf", "version": 1},
+    )
     assert response.status_code == 403
     assert Organisation.objects.get(pk=world.other_hf.pk).name == "Annenby HF"
 
 
 def test_administrator_role_reaches_units_below(client, world) -> None:
     client.force_login(world.administrator)
-    response = client.post(reverse("organisation_edit", args=[world.clinic.pk]),
-                           {"name": "Klinikk for psykisk helse og rus", "kind": "clinic",
-                            "version": world.clinic.version})
+    response = client.post(
+        reverse("organisation_edit", args=[world.clinic.pk]),
+        {
+            "name": "Klinikk for psykisk helse og rus",
+            "kind": "clinic",
+            "version": world.clinic.version,
+        },
+    )
     assert response.status_code == 302
     assert Organisation.objects.get(pk=world.clinic.pk).name == "Klinikk for psykisk helse og rus"
 

@@ -76,14 +76,18 @@ def _view_staff(client: Client, org: Organisation) -> bool:
 
 
 def _edit(client: Client, org: Organisation) -> bool:
-    r = client.post(reverse("organisation_edit", args=[org.pk]),
-                    {"name": "Nytt navn HF", "kind": org.kind, "version": org.version})
+    r = client.post(
+        reverse("organisation_edit", args=[org.pk]),
+        {"name": "Nytt navn HF", "kind": org.kind, "version": org.version},
+    )
     return outcome(r, lambda: Organisation.objects.get(pk=org.pk).name == "Nytt navn HF")
 
 
 def _add_unit(client: Client, org: Organisation) -> bool:
-    r = client.post(reverse("organisation_add_unit", args=[org.pk]),
-                    {"name": "Ny enhet", "kind": Organisation.Kind.UNIT})
+    r = client.post(
+        reverse("organisation_add_unit", args=[org.pk]),
+        {"name": "Ny enhet", "kind": Organisation.Kind.UNIT},
+    )
     return outcome(r, lambda: org.children.filter(name="Ny enhet").exists())
 
 
@@ -93,8 +97,10 @@ def _end(client: Client, org: Organisation) -> bool:
 
 
 def _invite(client: Client, org: Organisation) -> bool:
-    r = client.post(reverse("organisation_invite", args=[org.pk]),
-                    {"email": "ny@example.no", "role": StaffRole.Role.SECRETARIAT})
+    r = client.post(
+        reverse("organisation_invite", args=[org.pk]),
+        {"email": "ny@example.no", "role": StaffRole.Role.SECRETARIAT},
+    )
     return outcome(r, lambda: Invitation.objects.filter(email="ny@example.no").exists())
 
 
@@ -116,22 +122,30 @@ def _view_history(client: Client, org: Organisation) -> bool:
 
 
 def _create_top_level(client: Client, org: Organisation) -> bool:
-    r = client.post(reverse("organisation_create"),
-                    {"name": "Ny kommune", "kind": Organisation.Kind.MUNICIPALITY})
+    r = client.post(
+        reverse("organisation_create"),
+        {"name": "Ny kommune", "kind": Organisation.Kind.MUNICIPALITY},
+    )
     return outcome(r, lambda: Organisation.objects.filter(name="Ny kommune").exists())
 
 
 def _edit_profile(client: Client, org: Organisation) -> bool:
-    r = client.post(reverse("profile"), {"full_name": "Endret Navn", "phone": "",
-                                         "language": "nb"})
+    r = client.post(reverse("profile"), {"full_name": "Endret Navn", "phone": "", "language": "nb"})
     return outcome(r, lambda: r.status_code == 302)
 
 
 ACTIONS: dict[str, Callable[[Client, Organisation], bool]] = {
-    "view_tree": _view_tree, "view_detail": _view_detail, "view_staff": _view_staff,
-    "edit": _edit, "add_unit": _add_unit, "end": _end, "invite": _invite,
-    "withdraw_invitation": _withdraw_invitation, "revoke_role": _revoke_role,
-    "view_history": _view_history, "create_top_level": _create_top_level,
+    "view_tree": _view_tree,
+    "view_detail": _view_detail,
+    "view_staff": _view_staff,
+    "edit": _edit,
+    "add_unit": _add_unit,
+    "end": _end,
+    "invite": _invite,
+    "withdraw_invitation": _withdraw_invitation,
+    "revoke_role": _revoke_role,
+    "view_history": _view_history,
+    "create_top_level": _create_top_level,
     "edit_profile": _edit_profile,
 }
 
@@ -147,13 +161,17 @@ def test_every_action_in_the_table_is_checked_and_every_check_is_in_the_table() 
 def test_role_may_do_exactly_what_the_table_says(world, column: str, action: str) -> None:
     org = world.hf
     admin = world.administrator
-    StaffRole.objects.create(user=UserFactory(email="kollega@example.no"), organisation=org,
-                             role=StaffRole.Role.QUALITY_ADVISOR)
-    services.invite(email="venter@example.no", organisation=org,
-                    role=StaffRole.Role.SECRETARIAT, by=admin)
+    StaffRole.objects.create(
+        user=UserFactory.create(email="kollega@example.no"),
+        organisation=org,
+        role=StaffRole.Role.QUALITY_ADVISOR,
+    )
+    services.invite(
+        email="venter@example.no", organisation=org, role=StaffRole.Role.SECRETARIAT, by=admin
+    )
     client = Client()
     if column in COLUMN_ROLES:
-        person = UserFactory()
+        person = UserFactory.create()
         StaffRole.objects.create(user=person, organisation=org, role=COLUMN_ROLES[column])
         client.force_login(person)
     elif column == "uten rolle":

@@ -1,6 +1,7 @@
 """`medvirke serve`: migrate, collect static files and run gunicorn (production)."""
 
 import os
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -12,14 +13,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default=os.environ.get("MEDVIRKE_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", default=os.environ.get("MEDVIRKE_WORKERS",
-                                                                str(2 * (os.cpu_count() or 1) + 1)))
+        parser.add_argument(
+            "--workers",
+            default=os.environ.get("MEDVIRKE_WORKERS", str(2 * (os.cpu_count() or 1) + 1)),
+        )
         parser.add_argument("--skip-migrate", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["skip_migrate"]:
             call_command("migrate", interactive=False)
         call_command("collectstatic", interactive=False, verbosity=0)
-        argv = ["gunicorn", "medvirke.wsgi:application", "--bind", options["bind"],
-                "--workers", str(options["workers"]), "--access-logfile", "-"]
-        os.execvp("gunicorn", argv)  # noqa: S606 (replaces this process with the server)
+        argv = [
+            "gunicorn",
+            "medvirke.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
+        ]
+        os.execv(sys.executable, argv)  # noqa: S606 (replaces this process with the server)

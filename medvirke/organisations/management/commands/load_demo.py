@@ -12,8 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = load_demo()
-        self.stdout.write(self.style.SUCCESS("\nDemo-innlogginger (passord for alle: "
-                                             f"{DEMO_PASSWORD})"))
+        self.stdout.write(
+            self.style.SUCCESS(f"\nDemo-innlogginger (passord for alle: {DEMO_PASSWORD})")
+        )
         width = max(len(email) for email, _n, _r in logins)
         for email, name, roles in logins:
             self.stdout.write(f"  {email.ljust(width)}  {name} – {roles}")
