@@ -1,0 +1,864 @@
+# ruff: noqa: S603, S607 -- running fixed commands (no shell) is what this harness is for.
+"""The benchmark harness behind `bench/run` (see `bench/run --help`).
+
+1. Installs Debian's wrk if it is missing (apt-get update only when the install fails).
+2. Drops and creates the PostgreSQL database `medvirke_bench` (127.0.0.1:5432, user postgres),
+   migrates it and runs `gen_data --scale <scale> --seed <seed>`.
+3. Runs collectstatic (into bench/results/staticfiles) and starts gunicorn with 2 workers on
+   127.0.0.1 with production settings (DEBUG off, manifest static files, random secret key).
+4. Logs in as a generated administrator of the HF with the most staff by creating a session
+   directly, and gives wrk the session cookie.
+5. Runs wrk in alternating rounds: /healthz, then each page, again and again, so slow drift of
+   the machine affects all pages alike. bench/report.lua prints p50/p95/p99, requests/s and the
+   number of non-2xx responses (a 3xx counts: a redirect to login means the cookie failed).
+6. Counts SQL queries per page with Django's test Client and CaptureQueriesContext against the
+   same database, as the same person.
+7. Writes bench/results/<scale>-latest.json and .md; at national scale also docs/benchmarks.md.
+
+Only the gunicorn process this script started is stopped at exit (also on Ctrl-C or SIGTERM).
+"""
+
+import argparse
+import atexit
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
+DOCS = ROOT / "docs" / "benchmarks.md"
+LUA = BENCH / "report.lua"
+DB_NAME = "medvirke_bench"
+PG_URL = "postgres://postgres@127.0.0.1:5432"
+TARGET_RATIO = 6.0
+SEARCH_TERM = "dal"
+WORKERS = 2
+
+
+@dataclass
+class Page:
+    key: str
+    label: str
+    path: str
+    # Subject to the target (p95 ≤ TARGET_RATIO × /healthz p95).
+    target: bool = True
+    # /healthz is measured without the session cookie: it is the bare framework floor.
+    cookie: bool = True
+    note: str = ""
+
+
+@dataclass
+class Targets:
+    user_id: int
+    user_email: str
+    hf_id: int
+    hf_name: str
+    hf_clinics: int
+    hf_units: int
+    hf_staff: int
+    municipality_id: int
+    municipality_name: str
+    municipality_staff: int
+    search_matches: int
+
+
+@dataclass
+class PageSummary:
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    rps: float
+    non2xx: int
+    ratio_p95: float
+    rounds_p95_ms: list[float] = field(default_factory=list)
+    rounds_ratio: list[float] = field(default_factory=list)
+    # Highest share of the machine's CPU used by other work during one of this page's runs.
+    max_other_cpu: float = 0.0
+
+
+STARTED = time.monotonic()
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.monotonic() - STARTED:5.0f} s] {message}", flush=True)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench/run", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--scale", choices=["small", "national"], default="national")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=8, help="seconds per page per round")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (-t)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (-c)")
+    parser.add_argument("--port", type=int, default=8765, help="first port to try")
+    parser.add_argument(
+        "--wait-quiet",
+        type=int,
+        default=300,
+        metavar="SECONDS",
+        help="before measuring, wait up to this long for other work on the machine to stop "
+        "(0: do not wait)",
+    )
+    parser.add_argument(
+        "--docs",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="rewrite docs/benchmarks.md (default: only at national scale)",
+    )
+    return parser.parse_args(argv)
+
+
+# --- Preparation ------------------------------------------------------------------------------
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() != 0:
+        raise SystemExit("wrk is missing: install it with `sudo apt-get install wrk`.")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "wrk"]
+    log("installing wrk with apt-get")
+    if subprocess.run(install, env=env, check=False).returncode != 0:
+        log("apt-get install failed; running apt-get update and trying again")
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=True)
+        subprocess.run(install, env=env, check=True)
+
+
+def bench_env() -> dict[str, str]:
+    """Production-like settings for gunicorn and for this process's own Django."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "medvirke.settings",
+        "MEDVIRKE_DEBUG": "0",
+        "MEDVIRKE_SECRET_KEY": secrets.token_urlsafe(50),
+        "MEDVIRKE_SSL_REDIRECT": "0",
+        "DATABASE_URL": f"{PG_URL}/{DB_NAME}",
+        "MEDVIRKE_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "MEDVIRKE_REQUIRE_MFA_FOR_STAFF": "0",
+        "MEDVIRKE_STATIC_ROOT": str(RESULTS / "staticfiles"),
+        "MEDVIRKE_LOG_LEVEL": "WARNING",
+    }
+
+
+def recreate_database() -> None:
+    import psycopg
+    from psycopg import sql
+
+    try:
+        conn = psycopg.connect(f"{PG_URL}/postgres", autocommit=True)
+    except psycopg.OperationalError as error:
+        raise SystemExit(f"PostgreSQL is not reachable at {PG_URL}: {error}") from error
+    with conn:
+        name = sql.Identifier(DB_NAME)
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def vacuum_analyze() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_URL}/{DB_NAME}", autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+        conn.execute("CHECKPOINT")
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "medvirke", *args], cwd=ROOT, check=True)
+
+
+def prepare(args: argparse.Namespace) -> None:
+    log(f"recreating database {DB_NAME}")
+    recreate_database()
+    log("migrating")
+    manage("migrate", "--noinput", "-v0")
+    log(f"generating {args.scale} data (seed {args.seed})")
+    manage("gen_data", "--scale", args.scale, "--seed", str(args.seed))
+    log("VACUUM ANALYZE (planner statistics as in a database that has been running a while)")
+    vacuum_analyze()
+    log("collecting static files")
+    manage("collectstatic", "--noinput", "-v0")
+
+
+# --- In-process Django: targets, session, query counts ----------------------------------------
+
+
+def django_setup() -> None:
+    import django
+
+    django.setup()
+
+
+def choose_targets() -> Targets:
+    from django.db.models import Count
+
+    from medvirke.organisations.generator import ORG_EMAIL_SUFFIX
+    from medvirke.organisations.models import Organisation, StaffRole
+
+    generated = Organisation.objects.filter(email__endswith=ORG_EMAIL_SUFFIX).annotate(
+        n_staff=Count("staff_roles", distinct=True), n_children=Count("children", distinct=True)
+    )
+    hf = generated.filter(kind=Organisation.Kind.HF).order_by("-n_staff", "-n_children", "pk")[0]
+    admin = (
+        StaffRole.objects.filter(organisation=hf, role=StaffRole.Role.ADMINISTRATOR)
+        .select_related("user")
+        .order_by("user__email")[0]
+        .user
+    )
+    municipality = generated.filter(kind=Organisation.Kind.MUNICIPALITY).order_by("-n_staff", "pk")[
+        0
+    ]
+    return Targets(
+        user_id=admin.pk,
+        user_email=admin.email,
+        hf_id=hf.pk,
+        hf_name=hf.name,
+        hf_clinics=hf.n_children,  # type: ignore[attr-defined]
+        hf_units=Organisation.objects.filter(parent__parent=hf).count(),
+        hf_staff=hf.n_staff,  # type: ignore[attr-defined]
+        municipality_id=municipality.pk,
+        municipality_name=municipality.name,
+        municipality_staff=municipality.n_staff,  # type: ignore[attr-defined]
+        search_matches=Organisation.objects.search(SEARCH_TERM).count(),
+    )
+
+
+def build_pages(t: Targets) -> list[Page]:
+    return [
+        Page("healthz", "/healthz (baseline)", "/healthz", target=False, cookie=False),
+        Page("dashboard", "Dashboard", "/", target=False),
+        Page("tree", "Tree: specialist health service", "/organisasjoner/"),
+        Page("tree_municipalities", "Tree: municipalities", "/organisasjoner/?gruppe=kommuner"),
+        Page("tree_nav", "Tree: NAV offices", "/organisasjoner/?gruppe=nav"),
+        Page(
+            "tree_user_orgs",
+            "Tree: user organisations",
+            "/organisasjoner/?gruppe=organisasjoner",
+        ),
+        Page(
+            "search",
+            f"Search “{SEARCH_TERM}”",
+            f"/organisasjoner/?q={SEARCH_TERM}",
+            note=f"{t.search_matches} matches, 50 per page",
+        ),
+        Page(
+            "hf",
+            "HF page",
+            f"/organisasjoner/{t.hf_id}/",
+            note=f"{t.hf_name}: {t.hf_clinics} clinics, {t.hf_units} units below them, "
+            f"{t.hf_staff} staff roles",
+        ),
+        Page(
+            "municipality",
+            "Municipality page",
+            f"/organisasjoner/{t.municipality_id}/",
+            note=f"{t.municipality_name}: {t.municipality_staff} staff roles (not visible "
+            "to the HF administrator)",
+        ),
+    ]
+
+
+def logged_in_client(user_id: int) -> Any:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(get_user_model().objects.get(pk=user_id))
+    return client
+
+
+def session_cookie(user_id: int) -> tuple[str, str]:
+    from django.conf import settings
+
+    client = logged_in_client(user_id)
+    return settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+class QueryTimer:
+    """An execute wrapper that times each query precisely (Django's own log rounds to 1 ms)."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.times.append(time.perf_counter() - started)
+
+
+def measure_queries(pages: list[Page], user_id: int, repeat: int = 5) -> dict[str, Any]:
+    """Per page: SQL query count, SQL time and wall time in this process (median of `repeat`)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    logged_in = logged_in_client(user_id)
+    anonymous = Client(SERVER_NAME="127.0.0.1")
+    measured: dict[str, Any] = {}
+    for page in pages:
+        client = logged_in if page.cookie else anonymous
+        client.get(page.path)  # warm up: template compilation, caches
+        walls, sql_ms = [], []
+        queries: list[dict[str, str]] = []
+        times: list[float] = []
+        status, size = 0, 0
+        for _i in range(repeat):
+            timer = QueryTimer()
+            with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(timer):
+                started = time.perf_counter()
+                response = client.get(page.path)
+                walls.append((time.perf_counter() - started) * 1000)
+            sql_ms.append(sum(timer.times) * 1000)
+            queries = ctx.captured_queries
+            times = timer.times
+            status, size = response.status_code, len(response.content)
+        measured[page.key] = {
+            "status": status,
+            "queries": len(queries),
+            "sql_ms": round(statistics.median(sql_ms), 2),
+            "wall_ms": round(statistics.median(walls), 2),
+            "html_kb": round(size / 1024, 1),
+            "sql": [
+                {"sql": q["sql"][:800], "ms": round(seconds * 1000, 3)}
+                for q, seconds in zip(queries, times, strict=False)
+            ],
+        }
+        log(
+            f"  {page.label:<36} {len(queries):>3} queries "
+            f"{measured[page.key]['sql_ms']:>7.2f} ms SQL {measured[page.key]['wall_ms']:>7.2f} ms "
+            f"total  HTTP {status}"
+        )
+    return measured
+
+
+def row_counts() -> dict[str, int]:
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from medvirke.organisations.models import Organisation, StaffRole
+
+    counts = {
+        f"organisations.{row['kind']}": row["n"]
+        for row in Organisation.objects.values("kind").annotate(n=Count("id")).order_by("kind")
+    }
+    counts["organisations"] = Organisation.objects.count()
+    counts["users"] = get_user_model().objects.count()
+    counts["staff_roles"] = StaffRole.objects.count()
+    return counts
+
+
+def machine() -> dict[str, Any]:
+    from django.db import connection
+
+    info: dict[str, Any] = {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu_count": os.cpu_count(),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+    }
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    total_kb = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal:"))
+    info["memory_gib"] = round(total_kb / 1024 / 1024, 1)
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    info["cpu_model"] = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?"
+    )
+    import django
+    import gunicorn
+
+    info["django"] = django.get_version()
+    info["gunicorn"] = gunicorn.__version__
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        info["postgresql"] = cursor.fetchone()[0]  # type: ignore[index]
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
+    info["wrk"] = (wrk.stdout or wrk.stderr).split("\n", 1)[0].strip()
+    return info
+
+
+# --- CPU accounting: is anything else using the machine? --------------------------------------
+
+
+def machine_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU time of the whole machine so far, in clock ticks, over all CPUs."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
+def process_jiffies(pids: set[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total
+
+
+def processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command name) of every process."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                head, tail = (entry / "stat").read_text().rsplit(")", 1)
+            except OSError:
+                continue
+            found.append((int(entry.name), int(tail.split()[1]), head.split("(", 1)[1]))
+    return found
+
+
+def cpu_busy(seconds: float = 3.0) -> float:
+    """Share of all CPUs busy during the next `seconds`."""
+    busy1, total1 = machine_jiffies()
+    time.sleep(seconds)
+    busy2, total2 = machine_jiffies()
+    return (busy2 - busy1) / max(1, total2 - total1)
+
+
+def wait_until_quiet(max_wait: int, threshold: float = 0.15) -> float:
+    """Wait (up to `max_wait` s) until the machine is nearly idle; returns the last busy share."""
+    deadline = time.monotonic() + max_wait
+    busy = cpu_busy()
+    while busy > threshold and time.monotonic() < deadline:
+        log(f"machine is {busy:.0%} busy with other work; waiting for it to calm down")
+        time.sleep(10)
+        busy = cpu_busy()
+    if busy > threshold:
+        log(f"WARNING: still {busy:.0%} busy; the figures will be noisy")
+    return busy
+
+
+class CpuMeter:
+    """During one wrk run: the share of the machine's CPU used by anything but the benchmark
+    (gunicorn and its workers, PostgreSQL, wrk). High values mean the figures are disturbed."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+
+    def ours(self) -> set[int]:
+        procs = processes()
+        pids = {self.server_pid} | {pid for pid, ppid, _c in procs if ppid == self.server_pid}
+        return pids | {pid for pid, _pp, command in procs if command == "postgres"}
+
+    def __enter__(self) -> "CpuMeter":
+        self.pids = self.ours()
+        self.start_ours = process_jiffies(self.pids)
+        self.start_children = _children_cpu()
+        self.start_busy, self.start_total = machine_jiffies()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        busy, total = machine_jiffies()
+        hz = os.sysconf("SC_CLK_TCK")
+        ours = process_jiffies(self.pids) - self.start_ours
+        ours += round((_children_cpu() - self.start_children) * hz)  # wrk, after it exited
+        elapsed = max(1, total - self.start_total)
+        self.busy_share = (busy - self.start_busy) / elapsed
+        self.other_share = max(0.0, (busy - self.start_busy - ours) / elapsed)
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+# --- gunicorn and wrk -------------------------------------------------------------------------
+
+
+def free_port(first: int) -> int:
+    for port in range(first, first + 50):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"no free port in {first}–{first + 49}")
+
+
+def http_get(port: int, path: str, cookie: str | None = None) -> tuple[int, str]:
+    """(status, Location) without following redirects."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = conn.getresponse()
+        response.read()
+        return response.status, response.getheader("Location") or ""
+    finally:
+        conn.close()
+
+
+class Gunicorn:
+    """The one server process this script starts; stopped on exit, whatever the reason."""
+
+    def __init__(self, port: int, log_path: Path) -> None:
+        self.port = port
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_file: TextIO | None = None
+
+    def start(self) -> None:
+        self.log_file = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "medvirke.wsgi:application",
+                "--workers",
+                str(WORKERS),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+        )
+        atexit.register(self.stop)
+        log(f"gunicorn started (pid {self.proc.pid}, port {self.port}, {WORKERS} workers)")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"gunicorn exited early; see {self.log_path}")
+            try:
+                if http_get(self.port, "/healthz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit(f"gunicorn did not answer /healthz within 30 s; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            log(f"stopping gunicorn (pid {self.proc.pid})")
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.log_file is not None:
+            self.log_file.close()
+            self.log_file = None
+
+
+def run_wrk(
+    args: argparse.Namespace, server: "Gunicorn", page: Page, cookie: str
+) -> dict[str, Any]:
+    assert server.proc is not None
+    port = server.port
+    cmd = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+    ]
+    if page.cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    cmd.append(f"http://127.0.0.1:{port}{page.path}")
+    with CpuMeter(server.proc.pid) as meter:
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, check=True, timeout=args.duration + 60
+        )
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH_RESULT "):
+            result: dict[str, Any] = json.loads(line.removeprefix("BENCH_RESULT "))
+            result["machine_busy"] = round(meter.busy_share, 3)
+            result["other_cpu"] = round(meter.other_share, 3)
+            return result
+    raise RuntimeError(f"no BENCH_RESULT from wrk:\n{done.stdout}\n{done.stderr}")
+
+
+# --- Summary and report -----------------------------------------------------------------------
+
+
+def summarise(pages: list[Page], rounds: list[dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Medians across rounds; the ratio is taken per round against that round's /healthz."""
+    summary: dict[str, Any] = {}
+    for page in pages:
+        runs = [r[page.key] for r in rounds]
+        ratios = [r[page.key]["p95_ms"] / r["healthz"]["p95_ms"] for r in rounds]
+        summary[page.key] = asdict(
+            PageSummary(
+                p50_ms=statistics.median(x["p50_ms"] for x in runs),
+                p95_ms=statistics.median(x["p95_ms"] for x in runs),
+                p99_ms=statistics.median(x["p99_ms"] for x in runs),
+                rps=statistics.median(x["rps"] for x in runs),
+                non2xx=sum(x["non2xx"] for x in runs),
+                ratio_p95=statistics.median(ratios),
+                rounds_p95_ms=[x["p95_ms"] for x in runs],
+                rounds_ratio=[round(x, 2) for x in ratios],
+                max_other_cpu=max(x.get("other_cpu", 0.0) for x in runs),
+            )
+        )
+    return summary
+
+
+OTHER_CPU_WARNING = 0.10
+
+
+def verdicts(pages: list[Page], summary: dict[str, Any]) -> list[str]:
+    problems = []
+    disturbed = max(summary[page.key]["max_other_cpu"] for page in pages)
+    if disturbed > OTHER_CPU_WARNING:
+        problems.append(
+            f"Other work used up to {disturbed:.0%} of the machine's CPU during a run; "
+            "the figures are disturbed (see the per-round table)."
+        )
+    for page in pages:
+        s = summary[page.key]
+        if s["non2xx"]:
+            problems.append(f"{page.label}: {s['non2xx']} non-2xx responses")
+        if page.target and s["ratio_p95"] > TARGET_RATIO:
+            problems.append(
+                f"{page.label}: p95 is {s['ratio_p95']:.1f}× /healthz (target ≤ {TARGET_RATIO:g}×)"
+            )
+    return problems
+
+
+def markdown(data: dict[str, Any], pages: list[Page]) -> str:
+    m, a, t = data["machine"], data["config"], data["targets"]
+    s, q = data["summary"], data["queries"]
+    rows = data["row_counts"]
+    out = [
+        "# Benchmarks",
+        "",
+        "Written by `bench/run` (see `bench/runner.py`); do not edit by hand, run it again. "
+        "Raw figures, including every SQL statement per page, are in "
+        f"`bench/results/{a['scale']}-latest.json` on the machine that ran it.",
+        "",
+        f"**Target:** the organisation tree and organisation pages answer with p95 ≤ "
+        f"{TARGET_RATIO:g} × the p95 of `/healthz`, and no response is anything but 2xx.",
+        "",
+        "## Run",
+        "",
+        f"- Date: {data['date']}",
+        f"- Machine: {m['nproc']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB memory, "
+        f"Linux {m['kernel']}",
+        f"- Software: Python {m['python']}, Django {m['django']}, PostgreSQL {m['postgresql']}, "
+        f"gunicorn {m['gunicorn']} ({WORKERS} sync workers), {m['wrk']}",
+        f"- Load: `wrk -t{a['threads']} -c{a['connections']}`, {a['duration']} s per page, "
+        f"{a['rounds']} alternating rounds (/healthz, then each page, in every round); "
+        "wrk, gunicorn and PostgreSQL share the machine",
+        f"- Data: `gen_data --scale {a['scale']} --seed {a['seed']}`; logged in as "
+        f"{t['user_email']}, administrator of {t['hf_name']}",
+        f"- Machine before the run: {m['busy_before']:.0%} busy with other work",
+        f"- Verdict: {'all pages meet the target' if not data['problems'] else 'see below'}",
+        "",
+        "| Rows | Count |",
+        "|---|---:|",
+        *[f"| {key} | {n:,} |" for key, n in rows.items()],
+        "",
+        "## Latency and throughput",
+        "",
+        "Medians across rounds. The ratio is each round's page p95 ÷ that round's /healthz p95, "
+        "median across rounds. Non-2xx is the total over all rounds (3xx included).",
+        "",
+        "| Page | Path | p50 ms | p95 ms | p99 ms | req/s | non-2xx | p95 ÷ /healthz | Target |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for page in pages:
+        x = s[page.key]
+        if page.key == "healthz":
+            verdict = "baseline"
+        elif not page.target:
+            verdict = "–"
+        elif x["ratio_p95"] <= TARGET_RATIO and not x["non2xx"]:
+            verdict = "met"
+        else:
+            verdict = "**missed**"
+        out.append(
+            f"| {page.label} | `{page.path}` | {x['p50_ms']:.1f} | {x['p95_ms']:.1f} | "
+            f"{x['p99_ms']:.1f} | {x['rps']:.0f} | {x['non2xx']} | {x['ratio_p95']:.1f}× | "
+            f"{verdict} |"
+        )
+    out += [
+        "",
+        *[f"- {page.label}: {page.note}" for page in pages if page.note],
+        "",
+        "## SQL queries per page",
+        "",
+        "Django's test Client in the benchmark process, same database and same logged-in "
+        'person, DEBUG off; median of 5 requests after one warm-up. "In-process ms" is the '
+        "whole request through Django without HTTP or gunicorn.",
+        "",
+        "| Page | Queries | SQL ms | In-process ms | HTML KB |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for page in pages:
+        x = q[page.key]
+        out.append(
+            f"| {page.label} | {x['queries']} | {x['sql_ms']:.1f} | {x['wall_ms']:.1f} | "
+            f"{x['html_kb']:.1f} |"
+        )
+    out += [
+        "",
+        "## p95 per round (ms)",
+        "",
+        "In brackets: the share of the machine's CPU that other work (not gunicorn, "
+        "PostgreSQL or wrk) used during that run; more than "
+        f"{OTHER_CPU_WARNING:.0%} means the run was disturbed.",
+        "",
+        "| Page | " + " | ".join(f"Round {i + 1}" for i in range(a["rounds"])) + " |",
+        "|---|" + "---:|" * a["rounds"],
+    ]
+    for page in pages:
+        cells = [
+            f"{r[page.key]['p95_ms']:.1f} ({r[page.key].get('other_cpu', 0):.0%})"
+            for r in data["rounds"]
+        ]
+        out.append(f"| {page.label} | " + " | ".join(cells) + " |")
+    out += [
+        "",
+        "## Method",
+        "",
+        "- `bench/run` recreates the database `medvirke_bench`, migrates, generates the data, "
+        "runs collectstatic and starts gunicorn with production settings (`MEDVIRKE_DEBUG=0`, "
+        "a random secret key, no HTTPS redirect, MFA requirement off so the session works "
+        "without a TOTP step).",
+        "- The session is created directly (Django's `force_login`), and wrk sends its cookie. "
+        "`/healthz` is requested without the cookie: it is the bare floor (middleware, no "
+        "database, no template), so every page's ratio includes loading the session and "
+        "the person.",
+        "- `bench/report.lua` counts every response that is not 2xx in each wrk thread; wrk "
+        "itself only counts 4xx and 5xx.",
+        "- Quick run: `bench/run --scale small` (writes `bench/results/small-latest.*`, "
+        "leaves this file alone).",
+    ]
+    if data["problems"]:
+        out += ["", "## Problems", "", *[f"- {p}" for p in data["problems"]]]
+    return "\n".join(out) + "\n"
+
+
+# --- Main -------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    write_docs = args.docs if args.docs is not None else args.scale == "national"
+    # SIGTERM/SIGHUP exit through Python so atexit stops gunicorn (Ctrl-C does so already).
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
+    started = time.monotonic()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    ensure_wrk()
+    os.environ.update(bench_env())
+    prepare(args)
+
+    django_setup()
+    from django.db import connections
+
+    targets = choose_targets()
+    pages = build_pages(targets)
+    cookie_name, cookie_value = session_cookie(targets.user_id)
+    cookie = f"{cookie_name}={cookie_value}"
+    log("counting SQL queries per page (test Client, same database and person)")
+    queries = measure_queries(pages, targets.user_id)
+    counts = row_counts()
+    info = machine()
+    connections.close_all()
+
+    busy_before = wait_until_quiet(args.wait_quiet) if args.wait_quiet else cpu_busy()
+    server = Gunicorn(free_port(args.port), RESULTS / f"gunicorn-{args.scale}.log")
+    server.start()
+    try:
+        for page in pages:  # fail fast if the cookie does not work; also warms both workers
+            for _i in range(2 * WORKERS):
+                status, location = http_get(server.port, page.path, cookie if page.cookie else None)
+                if status != 200:
+                    raise SystemExit(
+                        f"{page.path} answered {status} {location} before the "
+                        "benchmark; see " + str(server.log_path)
+                    )
+        rounds: list[dict[str, dict[str, Any]]] = []
+        for n in range(args.rounds):
+            this_round: dict[str, dict[str, Any]] = {}
+            for page in pages:
+                result = this_round[page.key] = run_wrk(args, server, page, cookie)
+                log(
+                    f"round {n + 1}/{args.rounds} {page.label:<36} p50 {result['p50_ms']:7.1f} "
+                    f"p95 {result['p95_ms']:7.1f} ms {result['rps']:7.1f} req/s "
+                    f"non-2xx {result['non2xx']}  other CPU {result['other_cpu']:.0%}"
+                )
+            rounds.append(this_round)
+    finally:
+        server.stop()
+
+    summary = summarise(pages, rounds)
+    data: dict[str, Any] = {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "config": {
+            "scale": args.scale,
+            "seed": args.seed,
+            "rounds": args.rounds,
+            "duration": args.duration,
+            "threads": args.threads,
+            "connections": args.connections,
+            "workers": WORKERS,
+            "target_ratio": TARGET_RATIO,
+        },
+        "machine": {**info, "busy_before": round(busy_before, 3)},
+        "row_counts": counts,
+        "targets": asdict(targets),
+        "pages": [asdict(p) for p in pages],
+        "summary": summary,
+        "queries": queries,
+        "rounds": rounds,
+    }
+    data["problems"] = verdicts(pages, summary)
+    json_path = RESULTS / f"{args.scale}-latest.json"
+    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    report = markdown(data, pages)
+    (RESULTS / f"{args.scale}-latest.md").write_text(report)
+    if write_docs:
+        DOCS.parent.mkdir(exist_ok=True)
+        DOCS.write_text(report)
+    log(
+        f"wrote {json_path.relative_to(ROOT)}"
+        + (f" and {DOCS.relative_to(ROOT)}" if write_docs else "")
+    )
+    for page in pages:
+        x = summary[page.key]
+        log(
+            f"  {page.label:<36} p95 {x['p95_ms']:7.1f} ms  {x['ratio_p95']:5.1f}× /healthz  "
+            f"{queries[page.key]['queries']:>3} queries  non-2xx {x['non2xx']}"
+        )
+    for problem in data["problems"]:
+        log(f"PROBLEM: {problem}")
+    log(f"done in {time.monotonic() - started:.0f} s")
+    return 1 if any(summary[p.key]["non2xx"] for p in pages) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
