@@ -304,6 +304,52 @@ class QueryTimer:
             self.times.append(time.perf_counter() - started)
 
 
+class Probe:
+    """For one request: how many {% url %} tags were reversed, how many model instances were
+    built, and the time spent in template rendering (which includes the SQL of querysets that
+    the template evaluates lazily). Patches this process only, never gunicorn."""
+
+    def __enter__(self) -> "Probe":
+        import django.urls
+        from django.db.models.signals import post_init
+        from django.template.backends import django as backend
+
+        self.url_tags = 0
+        self.instances = 0
+        self.render_s = 0.0
+        # The {% url %} tag imports reverse from django.urls each time it renders.
+        original_reverse = self._reverse = django.urls.reverse
+        original_render = self._render = backend.Template.render
+
+        def reverse(*args: Any, **kwargs: Any) -> Any:
+            self.url_tags += 1
+            return original_reverse(*args, **kwargs)
+
+        def render(template: Any, *args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original_render(template, *args, **kwargs)
+            finally:
+                self.render_s += time.perf_counter() - started
+
+        setattr(django.urls, "reverse", reverse)  # noqa: B010
+        setattr(backend.Template, "render", render)  # noqa: B010
+        post_init.connect(self._count, weak=False, dispatch_uid="bench-probe")
+        return self
+
+    def _count(self, **kwargs: Any) -> None:
+        self.instances += 1
+
+    def __exit__(self, *exc: object) -> None:
+        import django.urls
+        from django.db.models.signals import post_init
+        from django.template.backends import django as backend
+
+        setattr(django.urls, "reverse", self._reverse)  # noqa: B010
+        setattr(backend.Template, "render", self._render)  # noqa: B010
+        post_init.disconnect(dispatch_uid="bench-probe")
+
+
 def measure_queries(pages: list[Page], user_id: int, repeat: int = 5) -> dict[str, Any]:
     """Per page: SQL query count, SQL time and wall time in this process (median of `repeat`)."""
     from django.db import connection
@@ -330,21 +376,30 @@ def measure_queries(pages: list[Page], user_id: int, repeat: int = 5) -> dict[st
             queries = ctx.captured_queries
             times = timer.times
             status, size = response.status_code, len(response.content)
+        renders = []
+        for _i in range(repeat):
+            with Probe() as probe:
+                client.get(page.path)
+            renders.append(probe.render_s * 1000)
         measured[page.key] = {
             "status": status,
+            "template_ms": round(statistics.median(renders), 2),
+            "url_tags": probe.url_tags,
+            "model_instances": probe.instances,
             "queries": len(queries),
             "sql_ms": round(statistics.median(sql_ms), 2),
             "wall_ms": round(statistics.median(walls), 2),
             "html_kb": round(size / 1024, 1),
             "sql": [
-                {"sql": q["sql"][:800], "ms": round(seconds * 1000, 3)}
+                {"sql": q["sql"][:4000], "ms": round(seconds * 1000, 3)}
                 for q, seconds in zip(queries, times, strict=False)
             ],
         }
         log(
             f"  {page.label:<36} {len(queries):>3} queries "
             f"{measured[page.key]['sql_ms']:>7.2f} ms SQL {measured[page.key]['wall_ms']:>7.2f} ms "
-            f"total  HTTP {status}"
+            f"total {measured[page.key]['template_ms']:>7.2f} ms template "
+            f"{probe.url_tags:>4} url tags {probe.instances:>4} instances  HTTP {status}"
         )
     return measured
 
@@ -707,19 +762,23 @@ def markdown(data: dict[str, Any], pages: list[Page]) -> str:
         "",
         *[f"- {page.label}: {page.note}" for page in pages if page.note],
         "",
-        "## SQL queries per page",
+        "## SQL queries and work per page",
         "",
         "Django's test Client in the benchmark process, same database and same logged-in "
-        'person, DEBUG off; median of 5 requests after one warm-up. "In-process ms" is the '
-        "whole request through Django without HTTP or gunicorn.",
+        "person, DEBUG off; medians of 5 requests after one warm-up. In-process ms is the "
+        "whole request through Django without HTTP or gunicorn; template ms is the time in "
+        "`render()` (it includes the SQL of querysets the template evaluates). `{% url %}` "
+        "counts the reversals while rendering, instances the model objects built.",
         "",
-        "| Page | Queries | SQL ms | In-process ms | HTML KB |",
-        "|---|---:|---:|---:|---:|",
+        "| Page | Queries | SQL ms | In-process ms | Template ms | `{% url %}` | Instances "
+        "| HTML KB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for page in pages:
         x = q[page.key]
         out.append(
             f"| {page.label} | {x['queries']} | {x['sql_ms']:.1f} | {x['wall_ms']:.1f} | "
+            f"{x['template_ms']:.1f} | {x['url_tags']} | {x['model_instances']} | "
             f"{x['html_kb']:.1f} |"
         )
     out += [

@@ -1,0 +1,98 @@
+"""The benchmark's arithmetic and report, on invented figures (no server, no database)."""
+
+from typing import Any
+
+from bench.runner import TARGET_RATIO, Page, markdown, summarise, verdicts
+
+PAGES = [
+    Page("healthz", "/healthz (baseline)", "/healthz", target=False, cookie=False),
+    Page("tree", "Tree", "/organisasjoner/"),
+    Page("hf", "HF page", "/organisasjoner/1/", note="Testby HF"),
+]
+
+
+def run(p95: float, non2xx: int = 0, other: float = 0.0) -> dict[str, Any]:
+    return {
+        "p50_ms": p95 / 2,
+        "p95_ms": p95,
+        "p99_ms": p95 * 1.5,
+        "rps": 100.0,
+        "non2xx": non2xx,
+        "other_cpu": other,
+    }
+
+
+ROUNDS = [
+    {"healthz": run(10), "tree": run(50), "hf": run(80)},
+    {"healthz": run(20), "tree": run(60), "hf": run(90, non2xx=2)},
+    {"healthz": run(10), "tree": run(70), "hf": run(70, other=0.3)},
+]
+
+
+def test_ratio_is_the_median_of_per_round_ratios() -> None:
+    summary = summarise(PAGES, ROUNDS)
+
+    assert summary["tree"]["rounds_ratio"] == [5.0, 3.0, 7.0]
+    assert summary["tree"]["ratio_p95"] == 5.0
+    assert summary["tree"]["p95_ms"] == 60
+    assert summary["hf"]["non2xx"] == 2
+    assert summary["healthz"]["ratio_p95"] == 1.0
+
+
+def test_verdicts_name_failures_misses_and_disturbance() -> None:
+    problems = verdicts(PAGES, summarise(PAGES, ROUNDS))
+
+    assert any("HF page: 2 non-2xx" in p for p in problems)
+    assert any(f"HF page: p95 is 7.0× /healthz (target ≤ {TARGET_RATIO:g}×)" in p for p in problems)
+    assert any("Other work used up to 30%" in p for p in problems)
+    assert not any(p.startswith("Tree") for p in problems)
+
+
+def test_markdown_has_the_tables() -> None:
+    summary = summarise(PAGES, ROUNDS)
+    query = {
+        "queries": 5,
+        "sql_ms": 1.0,
+        "wall_ms": 9.0,
+        "template_ms": 4.0,
+        "url_tags": 3,
+        "model_instances": 7,
+        "html_kb": 2.0,
+    }
+    data = {
+        "date": "2026-01-01T00:00:00+01:00",
+        "config": {
+            "scale": "small",
+            "seed": 1,
+            "rounds": 3,
+            "duration": 8,
+            "threads": 2,
+            "connections": 8,
+        },
+        "machine": {
+            "nproc": 2,
+            "cpu_model": "Test CPU",
+            "memory_gib": 4.0,
+            "kernel": "6.1",
+            "python": "3.12",
+            "django": "6.1",
+            "postgresql": "15",
+            "gunicorn": "23",
+            "wrk": "wrk 4.1.0",
+            "busy_before": 0.02,
+        },
+        "targets": {"user_email": "a@gen.medvirke.test", "hf_name": "Testby HF"},
+        "row_counts": {"organisations": 10, "users": 5},
+        "summary": summary,
+        "queries": {page.key: query for page in PAGES},
+        "rounds": ROUNDS,
+        "problems": verdicts(PAGES, summary),
+    }
+
+    text = markdown(data, PAGES)
+
+    assert "| Tree | `/organisasjoner/` | 30.0 | 60.0 | 90.0 | 100 | 0 | 5.0× | met |" in text
+    assert "| HF page | `/organisasjoner/1/` |" in text and "**missed**" in text
+    assert "| Tree | 5 | 1.0 | 9.0 | 4.0 | 3 | 7 | 2.0 |" in text
+    assert "- HF page: Testby HF" in text
+    assert "## Problems" in text
