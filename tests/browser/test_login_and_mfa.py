@@ -56,3 +56,25 @@ def test_staff_member_logs_in_with_mfa(browser: CheckedPage, world: World, setti
         has=browser.page.get_by_role("link", name=world.hf.name, exact=True)
     )
     expect(card).to_contain_text(browser.t("Secretariat"))
+
+
+@pytest.mark.browser
+def test_person_reaches_every_page_in_the_user_menu(browser: CheckedPage, world: World) -> None:
+    page = browser.page
+    browser.visit("/konto/login/")
+    browser.click_link(browser.t("Forgot your password?"))
+    assert browser.path == "/konto/password/reset/"
+
+    browser.login(world.secretary.email, PASSWORD)
+    menu = page.locator("details.mv-usermenu")
+    for name, path in [
+        ("My profile", "/profil/"),
+        ("Two-factor authentication", "/konto/2fa/"),
+        ("Change password", "/konto/password/change/"),
+    ]:
+        menu.locator("summary").click()
+        browser.click(menu.get_by_role("link", name=browser.t(name)))
+        assert browser.path == path
+    browser.visit("/profil/")
+    browser.click_link(browser.t("Change e-mail address"))
+    assert browser.path == "/konto/email/"
