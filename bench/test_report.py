@@ -58,6 +58,7 @@ def test_markdown_has_the_tables() -> None:
         "url_tags": 3,
         "model_instances": 7,
         "html_kb": 2.0,
+        "cpu_ms": 6.0,
     }
     data = {
         "date": "2026-01-01T00:00:00+01:00",
@@ -93,6 +94,6 @@ def test_markdown_has_the_tables() -> None:
 
     assert "| Tree | `/organisasjoner/` | 30.0 | 60.0 | 90.0 | 100 | 0 | 5.0× | met |" in text
     assert "| HF page | `/organisasjoner/1/` |" in text and "**missed**" in text
-    assert "| Tree | 5 | 1.0 | 9.0 | 4.0 | 3 | 7 | 2.0 |" in text
+    assert "| Tree | 5 | 1.0 | 9.0 | 6.0 | 4.0 | 3 | 7 | 2.0 |" in text
     assert "- HF page: Testby HF" in text
     assert "## Problems" in text
