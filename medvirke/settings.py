@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "medvirke.core",
     "medvirke.accounts",
     "medvirke.organisations",
+    "medvirke.representatives",
+    "medvirke.bodies",
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",

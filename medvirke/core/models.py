@@ -140,6 +140,10 @@ class AccessLogEntry(AppendOnlyModel):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.purpose} {self.object_repr}"
 
 
+# Stands in the history for a value that must not be copied there (health data).
+REDACTED = "•••"
+
+
 class TrackedModel(models.Model):
     """Remembers the field values it was loaded with, so a save can tell history what changed."""
 
@@ -149,6 +153,8 @@ class TrackedModel(models.Model):
     _loaded_values: dict[str, Any]
     # Fields never copied into the history (secrets, bookkeeping).
     history_exclude: frozenset[str] = frozenset({"password", "last_login"})
+    # Fields whose change is recorded but whose values are not (health data, GDPR art. 9).
+    history_redact: frozenset[str] = frozenset()
 
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> Any:
@@ -169,7 +175,10 @@ class TrackedModel(models.Model):
                 continue
             if loaded is not None and old == new:
                 continue
-            changes[field.name] = [_jsonable(old), _jsonable(new)]
+            if field.name in self.history_redact:
+                changes[field.name] = [REDACTED if old else None, REDACTED if new else None]
+            else:
+                changes[field.name] = [_jsonable(old), _jsonable(new)]
         return changes
 
     def mark_saved(self) -> None:

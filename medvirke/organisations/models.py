@@ -24,7 +24,10 @@ ANCESTOR_PATH = "__".join(["parent"] * ANCESTOR_DEPTH)
 def validate_org_number(value: str) -> None:
     if not orgnr.is_valid(value):
         raise ValidationError(
-            _("%(value)s is not a valid organisation number: it has 9 digits, the last a check digit."),
+            _(
+                "%(value)s is not a valid organisation number: "
+                "it has 9 digits, the last a check digit."
+            ),
             params={"value": value},
             code="invalid_orgnr",
         )

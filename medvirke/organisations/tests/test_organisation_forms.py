@@ -31,7 +31,8 @@ def test_invalid_organisation_number_is_refused_next_to_the_field_and_input_kept
     text = page(response)
     assert (
         nb(
-            "%(value)s is not a valid organisation number: it has 9 digits, the last a check digit.",
+            "%(value)s is not a valid organisation number: "
+            "it has 9 digits, the last a check digit.",
             value="123456789",
         )
         in text

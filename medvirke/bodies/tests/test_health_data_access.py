@@ -1,0 +1,56 @@
+"""The secretariat of a body handling a person's nomination may read their health data; the
+read is logged."""
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+
+from medvirke.bodies import services as body_services
+from medvirke.bodies.models import Body
+from medvirke.core.models import AccessLogEntry
+from medvirke.representatives import services
+from medvirke.representatives.permissions import get_representative_for_user
+
+pytestmark = pytest.mark.django_db
+
+
+def read_as(user, rep):  # type: ignore[no-untyped-def]
+    request = RequestFactory().get(f"/representanter/{rep.pk}/")
+    request.user = user
+    return get_representative_for_user(request, rep.pk, purpose="profile")
+
+
+def test_the_secretariat_handling_an_appointment_may_read(world) -> None:
+    kari = services.register_candidate(
+        email="kari@example.no",
+        full_name="Kari Nordmann",
+        organisation=world.user_org,
+        by=world.coordinator,
+    )
+    body = Body.objects.create(
+        name="Brukerutvalget",
+        kind=Body.Kind.TRUST_COUNCIL,
+        owner=world.hf,
+        ladder_step=2,
+        ladder_justification="x",
+        mandate="y",
+    )
+    body.secretariat.add(world.secretary)
+    body_services.sync_seats(body)
+    call = body_services.open_call(
+        body=body,
+        seats=list(body.seats.all()[:1]),
+        deadline=timezone.localdate(),
+        recipients=[world.user_org],
+        by=world.secretary,
+    )
+    body_services.nominate(
+        call=call,
+        representative=kari,
+        organisation=world.user_org,
+        justification="God kandidat",
+        by=world.coordinator,
+    )
+    _rep, health = read_as(world.secretary, kari)
+    assert health
+    assert AccessLogEntry.objects.filter(actor=world.secretary).count() == 1
