@@ -13,19 +13,32 @@ from playwright.sync_api import Browser, sync_playwright
 
 from .support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, CheckedPage
 
-# Playwright's sync API runs an asyncio event loop in this thread; Django would otherwise refuse
-# the ORM calls the tests make (personas, mail, assertions) as "async unsafe".
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
+    """Debian's chromium, one per test module.
+
+    While Playwright's sync API is started it keeps an asyncio loop running in this thread, and
+    Django refuses ORM calls there (personas, mail, assertions) as "async unsafe" unless
+    DJANGO_ALLOW_ASYNC_UNSAFE is set. Module scope keeps both the loop and the variable away
+    from the other tests, and from subprocesses such as `manage.py check --deploy`.
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh (Debian's chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 _CALL_FAILED = pytest.StashKey[bool]()
