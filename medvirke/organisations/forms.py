@@ -103,7 +103,7 @@ class InvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=StaffRole.Role.choices)
     message = forms.CharField(
-        label=_("Message to the person (optional)"),
+        label=_("Message to the person"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -80,3 +80,13 @@ def test_password_reset_sends_an_e_mail(client, world, mailoutbox) -> None:
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [world.secretary.email]
+
+
+def test_language_chosen_on_the_login_page_is_kept_after_login(client, world) -> None:
+    from medvirke.core.testing import PASSWORD
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/konto/login/"})
+    client.post(reverse("account_login"), {"login": world.auditor.email, "password": PASSWORD})
+    world.auditor.refresh_from_db()
+    assert world.auditor.language == "en"
+    assert '<html lang="en"' in client.get(reverse("dashboard")).content.decode()
