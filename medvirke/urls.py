@@ -9,6 +9,8 @@ urlpatterns = [
     path("drift/", admin.site.urls),
     path("", include("medvirke.accounts.urls")),
     path("", include("medvirke.organisations.urls")),
+    path("representanter/", include("medvirke.representatives.urls")),
+    path("utvalg/", include("medvirke.bodies.urls")),
 ]
 
 handler403 = "medvirke.core.views.permission_denied"

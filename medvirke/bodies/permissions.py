@@ -1,12 +1,30 @@
-"""Who may do what with bodies, calls, nominations and terms."""
+"""Who may do what with bodies, calls, nominations and terms.
+
+- Anyone logged in sees public bodies; staff with a role in the owner organisation (or above)
+  see all of the owner's bodies.
+- The body's secretariat staff, and administrators or secretariat-role holders in the owner
+  organisation (or above), manage it: edit, open calls, appoint, decline, record resignations.
+- Coordinators of an organisation a call was sent to (or of an organisation above it) nominate
+  and withdraw their own organisation's nominations.
+- A representative confirms and resigns their own terms.
+The table in docs/permissions.md is extended with these rows as the pages arrive.
+"""
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 
+from medvirke.organisations.models import Organisation, StaffRole
+from medvirke.organisations.permissions import roles_in
 from medvirke.representatives.models import Representative
+from medvirke.representatives.permissions import coordinator_organisation_ids
 
-from .models import Body
+from .models import Body, Call, Nomination, Term
+
+Role = StaffRole.Role
+MANAGER_ROLES = {Role.ADMINISTRATOR, Role.SECRETARIAT}
 
 
 def is_handling_secretariat(user: Any, representative: Representative) -> bool:
@@ -19,3 +37,85 @@ def is_handling_secretariat(user: Any, representative: Representative) -> bool:
         )
         .exists()
     )
+
+
+def can_manage(user: Any, body: Body) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if body.secretariat.filter(pk=user.pk).exists():
+        return True
+    return bool(roles_in(user, body.owner) & MANAGER_ROLES)
+
+
+def can_view(user: Any, body: Body) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        body.is_public
+        or user.is_superuser
+        or bool(roles_in(user, body.owner))
+        or (body.secretariat.filter(pk=user.pk).exists())
+    )
+
+
+def get_body_for_user(user: Any, pk: int, manage: bool = False) -> Body:
+    """The body with its owner (and the owner's ancestors); 403 unless allowed."""
+    body = get_object_or_404(
+        Body.objects.select_related("owner").prefetch_related("secretariat"), pk=pk
+    )
+    body.owner = Organisation.objects.with_ancestors().get(pk=body.owner_id)
+    allowed = can_manage(user, body) if manage else can_view(user, body)
+    if not allowed:
+        raise PermissionDenied
+    return body
+
+
+def may_nominate_to(user: Any, call: Call) -> list[Organisation]:
+    """The organisations `user` may nominate for in this call (as their coordinator)."""
+    mine = set(coordinator_organisation_ids(user))
+    return [org for org in call.recipients.all() if org.pk in mine] or [
+        org
+        for org in Organisation.objects.filter(pk__in=mine)
+        if org.parent_id in {r.pk for r in call.recipients.all()}
+    ]
+
+
+def get_call_for_user(user: Any, pk: int, *, manage: bool = False) -> Call:
+    call = get_object_or_404(Call.objects.select_related("body__owner"), pk=pk)
+    if manage:
+        if not can_manage(user, call.body):
+            raise PermissionDenied
+    elif not (can_manage(user, call.body) or may_nominate_to(user, call)):
+        raise PermissionDenied
+    return call
+
+
+def get_nomination_for_user(user: Any, pk: int, *, manage: bool = False) -> Nomination:
+    """Managers (appoint/decline) or the nominating organisation's coordinator (withdraw)."""
+    nomination = get_object_or_404(
+        Nomination.objects.select_related(
+            "call__body__owner", "representative__user", "organisation"
+        ),
+        pk=pk,
+    )
+    if manage:
+        if not can_manage(user, nomination.call.body):
+            raise PermissionDenied
+    elif nomination.organisation_id not in coordinator_organisation_ids(user):
+        raise PermissionDenied
+    return nomination
+
+
+def get_term_for_user(user: Any, pk: int) -> Term:
+    """The representative's own term, or any term of a body the user manages."""
+    term = get_object_or_404(
+        Term.objects.select_related("seat__body__owner", "representative__user", "nominated_by"),
+        pk=pk,
+    )
+    if term.representative.user_id != getattr(user, "pk", None) and not can_manage(
+        user, term.seat.body
+    ):
+        raise PermissionDenied
+    return term

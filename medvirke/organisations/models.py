@@ -241,7 +241,9 @@ class Invitation(TrackedModel):
         related_name="invitations",
         verbose_name=_("organisation"),
     )
-    role = models.CharField(_("role"), max_length=20, choices=StaffRole.Role.choices)
+    # Blank: an invitation to activate an account without a staff role (a user representative
+    # registered by their organisation's coordinator sets a password through it).
+    role = models.CharField(_("role"), max_length=20, choices=StaffRole.Role.choices, blank=True)
     message = models.TextField(_("message"), max_length=2000, blank=True)
     # Only a hash is stored: the link in the e-mail is the secret.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -301,6 +303,9 @@ class Invitation(TrackedModel):
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
+
+    def get_role_label(self) -> str:
+        return self.get_role_display() if self.role else str(_("User representative"))
 
     def get_status_display(self) -> str:
         return str(

@@ -199,32 +199,13 @@ def accept_invitation(
 ) -> Any:
     """Use an invitation: an existing (logged-in) user gets the role; a new person gets an
     account with a verified e-mail address and the role. Two clicks at once grant it once."""
-    from allauth.account.models import EmailAddress
-
     with transaction.atomic():
         invitation = check_invitation(token)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.status != "pending":
             raise InvitationError(_("This invitation has already been used. Log in instead."))
         if user is None:
-            if User.objects.filter(email__iexact=invitation.email).exists():
-                raise InvitationError(
-                    _("An account with this e-mail address already exists. Log in to accept.")
-                )
-            try:
-                with transaction.atomic():
-                    user = User.objects.create_user(invitation.email, password, full_name=full_name)
-            except IntegrityError as exc:
-                raise InvitationError(
-                    _("An account with this e-mail address already exists. Log in to accept.")
-                ) from exc
-            record(
-                actor=user,
-                action=AuditEvent.Action.CREATED,
-                obj=user,
-                changes={"email": [None, user.email], "full_name": [None, full_name]},
-            )
-            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            user = _account_for_invitation(invitation, full_name=full_name, password=password)
         elif user.email.lower() != invitation.email.lower():
             raise InvitationError(
                 _("This invitation was sent to %(email)s. Log in with that address to accept.")
@@ -238,7 +219,49 @@ def accept_invitation(
             action=AuditEvent.Action.ACCEPTED,
             parent=invitation.organisation,
         )
-        grant_role(user, invitation.organisation, invitation.role, by=invitation.invited_by)
+        if invitation.role:
+            grant_role(user, invitation.organisation, invitation.role, by=invitation.invited_by)
+    return user
+
+
+def _account_for_invitation(invitation: Invitation, *, full_name: str, password: str) -> Any:
+    """A new account, or the password-less account a coordinator registered for this person;
+    the e-mail address counts as verified since the link reached it."""
+    from allauth.account.models import EmailAddress
+
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if existing is not None and existing.has_usable_password():
+        raise InvitationError(
+            _("An account with this e-mail address already exists. Log in to accept.")
+        )
+    if existing is not None:
+        existing.set_password(password)
+        existing.full_name = full_name or existing.full_name
+        existing.save(update_fields=["password", "full_name"])
+        record(
+            actor=existing,
+            action=AuditEvent.Action.ACCEPTED,
+            obj=existing,
+            note="password set from invitation",
+        )
+        user = existing
+    else:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(invitation.email, password, full_name=full_name)
+        except IntegrityError as exc:
+            raise InvitationError(
+                _("An account with this e-mail address already exists. Log in to accept.")
+            ) from exc
+        record(
+            actor=user,
+            action=AuditEvent.Action.CREATED,
+            obj=user,
+            changes={"email": [None, user.email], "full_name": [None, full_name]},
+        )
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
     return user
 
 
@@ -251,7 +274,7 @@ def send_invitation_email(invitation_id: int, token: str, language: str) -> None
     with translation.override(language):
         context = {
             "invitation": invitation,
-            "role": invitation.get_role_display(),
+            "role": invitation.get_role_label(),
             "link": settings.SITE_URL + reverse("invitation_accept", args=[token]),
             "expires": timezone.localtime(invitation.expires_at),
         }

@@ -313,8 +313,10 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             request, "organisations/invitation_invalid.html", {"error": str(error)}, status=410
         )
     user = request.user if request.user.is_authenticated else None
-    existing = (
-        user is None and services.User.objects.filter(email__iexact=invitation.email).exists()
+    # A password-less account (registered by a coordinator) still sets its password here.
+    existing = user is None and any(
+        u.has_usable_password()
+        for u in services.User.objects.filter(email__iexact=invitation.email)
     )
     form = AcceptInvitationForm(
         request.POST if user is None and request.method == "POST" else None,
@@ -339,7 +341,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(
                 request,
                 _("Welcome! You now have the role %(role)s in %(org)s.")
-                % {"role": invitation.get_role_display(), "org": invitation.organisation.name},
+                % {"role": invitation.get_role_label(), "org": invitation.organisation.name},
             )
             return redirect("dashboard")
     return render(

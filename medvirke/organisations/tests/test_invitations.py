@@ -248,3 +248,30 @@ def test_a_new_user_cannot_sign_up_without_an_invitation(client) -> None:
     )
     assert not UserFactory._meta.model.objects.filter(email="x@example.no").exists()
     assert response.status_code == 200
+
+
+def test_an_account_registered_without_password_is_activated_by_its_invitation(
+    client, world
+) -> None:
+    """A coordinator registers a representative (no password) and invites them without a
+    staff role; the link lets them choose a password and log in."""
+    model = type(world.outsider)
+    rep_user = model.objects.create_user("rep@example.no", None, full_name="Rita Rep")
+    services.invite(
+        email="rep@example.no", organisation=world.user_org, role="", by=world.coordinator
+    )
+    url = link_from_mail()
+    response = client.post(
+        url,
+        {
+            "full_name": "Rita Representant",
+            "password1": "sommer-fjell-2026",
+            "password2": "sommer-fjell-2026",
+        },
+    )
+    assert response.status_code == 302, page(response)[-2500:]
+    rep_user.refresh_from_db()
+    assert rep_user.check_password("sommer-fjell-2026")
+    assert rep_user.full_name == "Rita Representant"
+    assert not StaffRole.objects.filter(user=rep_user).exists()
+    assert EmailAddress.objects.get(user=rep_user).verified
