@@ -4,10 +4,9 @@ The RHF and HF are those listed in 001_53a0d6420bdf312c.txt ("Oppbyggingen av he
 the user organisations are those the seeds and NORWAY.md name. Loading is idempotent.
 """
 
-from typing import Any
-
 from django.db import transaction
 
+from medvirke.core.demodata import demo_user
 from medvirke.core.history import record
 from medvirke.core.models import AuditEvent
 
@@ -15,7 +14,6 @@ from .models import Organisation, StaffRole
 
 K = Organisation.Kind
 R = StaffRole.Role
-DEMO_PASSWORD = "medvirke-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 
 HEALTH_REGIONS: dict[str, list[str]] = {
     "Helse Vest RHF": [
@@ -175,12 +173,8 @@ def _org(name: str, kind: str, parent: Organisation | None = None, short: str = 
 
 
 @transaction.atomic
-def load_demo() -> list[tuple[str, str, str]]:
+def load() -> list[tuple[str, str, str]]:
     """Create (or top up) the demo world; returns (e-mail, name, roles) for each login."""
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
-
-    user_model: Any = get_user_model()
     orgs: dict[str, Organisation] = {}
     for rhf_name, hfs in HEALTH_REGIONS.items():
         rhf = orgs[rhf_name] = _org(rhf_name, K.RHF)
@@ -203,7 +197,7 @@ def load_demo() -> list[tuple[str, str, str]]:
 
     logins = []
     for email, full_name, roles in PERSONAS:
-        user = _user(user_model, EmailAddress, email, full_name)
+        user = demo_user(email, full_name)
         for org_name, role in roles:
             StaffRole.objects.get_or_create(user=user, organisation=orgs[org_name], role=role)
         logins.append(
@@ -213,16 +207,6 @@ def load_demo() -> list[tuple[str, str, str]]:
                 ", ".join(f"{StaffRole.Role(role).label} – {org}" for org, role in roles),
             )
         )
-    operator = _user(user_model, EmailAddress, *PLATFORM_OPERATOR, is_superuser=True, is_staff=True)
+    operator = demo_user(*PLATFORM_OPERATOR, is_superuser=True, is_staff=True)
     logins.append((operator.email, operator.full_name, "Plattformadministrator (superuser)"))
     return logins
-
-
-def _user(user_model: Any, email_model: Any, email: str, name: str, **extra: Any) -> Any:
-    user = user_model.objects.filter(email=email).first()
-    if user is None:
-        user = user_model.objects.create_user(email, DEMO_PASSWORD, full_name=name, **extra)
-    email_model.objects.get_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
-    return user
