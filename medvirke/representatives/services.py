@@ -1,6 +1,7 @@
 """Verbs on representatives: registration, consent, affiliations, profile changes. Each writes
 the history in the same transaction; health data is recorded as changed, never copied."""
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -9,9 +10,16 @@ from django.utils import timezone
 
 from medvirke.core.history import record, save_with_history
 from medvirke.core.models import REDACTED, AuditEvent
-from medvirke.organisations.models import Organisation
+from medvirke.organisations import services as organisation_services
+from medvirke.organisations.models import Invitation, Organisation
 
-from .models import Affiliation, ExperienceArea, Representative
+from .models import (
+    Affiliation,
+    EmploymentDeclaration,
+    ExperienceArea,
+    ExternalEngagement,
+    Representative,
+)
 
 User = get_user_model()
 
@@ -115,3 +123,118 @@ def save_profile(
                         ]
                     },
                 )
+
+
+# --- Added for the representatives' pages (issue 3) ---------------------------------------
+
+
+class AlreadyAffiliated(Exception):
+    """The person is already registered with this organisation."""
+
+
+def register_and_invite(
+    *, email: str, full_name: str, organisation: Organisation, by: Any
+) -> tuple[Representative, bool]:
+    """Register a candidate and, if their account has no password yet, invite them to choose
+    one (an invitation without a staff role activates the account). Both happen in one
+    transaction, so a failure leaves neither behind. Returns the representative and whether an
+    invitation was sent."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        if Affiliation.objects.filter(
+            organisation=organisation, representative__user__email__iexact=email
+        ).exists():
+            raise AlreadyAffiliated
+        representative = register_candidate(
+            email=email, full_name=full_name, organisation=organisation, by=by
+        )
+        user = representative.user
+        invited = False
+        if not user.has_usable_password() and not (
+            Invitation.objects.pending()
+            .filter(organisation=organisation, role="", email__iexact=email)
+            .exists()
+        ):
+            organisation_services.invite(
+                email=email, organisation=organisation, role="", by=by, full_name=full_name
+            )
+            invited = True
+    return representative, invited
+
+
+def update_profile(
+    representative: Representative, *, wished_areas: list[ExperienceArea] | None, by: Any
+) -> None:
+    """Save the person's own profile (not health data) and the areas they wish to work with."""
+    with transaction.atomic():
+        save_profile(representative, areas=None, by=by)
+        if wished_areas is not None:
+            before = {a.pk: str(a) for a in representative.wished_areas.all()}
+            after = {a.pk: str(a) for a in wished_areas}
+            if set(before) != set(after):
+                representative.wished_areas.set(wished_areas)
+                record(
+                    actor=by,
+                    action=AuditEvent.Action.UPDATED,
+                    obj=representative,
+                    changes={
+                        "wished_areas": [
+                            ", ".join(sorted(before.values())) or None,
+                            ", ".join(sorted(after.values())) or None,
+                        ]
+                    },
+                )
+
+
+def save_employment(declaration: EmploymentDeclaration, *, by: Any) -> None:
+    """Add or change an employment declaration (the basis of the conflict-of-interest check)."""
+    save_with_history(declaration, actor=by, parent=declaration.representative)
+
+
+def end_employment(declaration: EmploymentDeclaration, *, ends_on: date, by: Any) -> None:
+    """Mark an employment as ended on `ends_on`."""
+    with transaction.atomic():
+        declaration.ends_on = ends_on
+        save_with_history(
+            declaration,
+            actor=by,
+            action=AuditEvent.Action.ENDED,
+            parent=declaration.representative,
+        )
+
+
+def delete_employment(declaration: EmploymentDeclaration, *, by: Any) -> None:
+    """Delete a declaration registered by mistake; the history keeps what it said."""
+    _delete_with_history(declaration, by=by)
+
+
+def save_engagement(engagement: ExternalEngagement, *, by: Any) -> None:
+    """Add or change an engagement the representative has outside Medvirke."""
+    save_with_history(engagement, actor=by, parent=engagement.representative)
+
+
+def delete_engagement(engagement: ExternalEngagement, *, by: Any) -> None:
+    _delete_with_history(engagement, by=by)
+
+
+def _delete_with_history(obj: EmploymentDeclaration | ExternalEngagement, *, by: Any) -> None:
+    with transaction.atomic():
+        changes: dict[str, list[Any]] = {}
+        for field in obj._meta.concrete_fields:
+            value = getattr(obj, field.attname)
+            if field.primary_key or field.name in obj.history_exclude or value in (None, ""):
+                continue
+            changes[field.name] = [value if isinstance(value, int | str) else str(value), None]
+        record(
+            actor=by,
+            action=AuditEvent.Action.DELETED,
+            obj=obj,
+            changes=changes,
+            parent=obj.representative,
+        )
+        obj.delete()
+
+
+def save_experience_area(area: ExperienceArea, *, by: Any) -> None:
+    """Add or change an entry in the managed list of experience areas."""
+    save_with_history(area, actor=by)

@@ -1,0 +1,130 @@
+"""A coordinator registers a candidate: the person, the approval, the e-mail, and bad input."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from medvirke.core.models import AuditEvent
+from medvirke.core.testing import UserFactory, nb
+from medvirke.organisations.models import Invitation
+from medvirke.representatives.models import Affiliation, Representative
+
+from .factories import other_coordinator, page, register
+
+pytestmark = pytest.mark.django_db
+URL = reverse("representative_register")
+
+
+def post(client, world, **data):  # type: ignore[no-untyped-def]
+    payload = {
+        "organisation": world.user_org.pk,
+        "email": "Kari.Ny@Example.no",
+        "full_name": "Kari Ny",
+        **data,
+    }
+    return client.post(URL, payload)
+
+
+def test_anonymous_visitor_is_sent_to_login(client, world) -> None:
+    response = client.get(URL)
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+@pytest.mark.parametrize("persona", ["outsider", "secretary", "administrator", "superuser"])
+def test_only_coordinators_may_register(client, world, persona) -> None:
+    client.force_login(getattr(world, persona))
+    assert client.get(URL).status_code == 403
+    assert post(client, world).status_code == 403
+    assert not Representative.objects.exists()
+
+
+def test_coordinator_registers_a_candidate_who_gets_an_e_mail_to_choose_a_password(
+    client, world, django_capture_on_commit_callbacks
+) -> None:
+    client.force_login(world.coordinator)
+    assert client.get(URL).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, world)
+    rep = Representative.objects.get(user__email="kari.ny@example.no")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("representative_detail", args=[rep.pk])
+    assert rep.user.full_name == "Kari Ny" and not rep.user.has_usable_password()
+    affiliation = Affiliation.objects.get(representative=rep)
+    assert affiliation.organisation == world.user_org
+    assert affiliation.status == Affiliation.Status.APPROVED
+    assert affiliation.decided_by == world.coordinator
+    invitation = Invitation.objects.get(email="kari.ny@example.no")
+    assert invitation.role == "" and invitation.invited_by == world.coordinator
+    assert mail.outbox[-1].to == ["kari.ny@example.no"]
+    assert re.search(r"/invitasjon/\S+/", str(mail.outbox[-1].body))
+    assert AuditEvent.objects.for_object(rep).filter(action=AuditEvent.Action.CREATED).exists()
+
+
+def test_a_person_who_already_has_a_password_is_registered_without_an_invitation(
+    client, world
+) -> None:
+    UserFactory.create(email="kari.ny@example.no", full_name="Kari Ny")
+    client.force_login(world.coordinator)
+    response = post(client, world)
+    assert response.status_code == 302
+    assert Representative.objects.filter(user__email="kari.ny@example.no").exists()
+    assert not Invitation.objects.exists()
+
+
+def test_registering_a_person_already_in_the_organisation_is_refused_next_to_the_e_mail(
+    client, world
+) -> None:
+    register(world, "kari.ny@example.no", "Kari Ny")
+    client.force_login(world.coordinator)
+    response = post(client, world, email="KARI.NY@example.no")
+    text = page(response)
+    assert response.status_code == 200
+    assert 'id="id_email_error"' in text and "Testforeningen" in text
+    assert 'value="KARI.NY@example.no"' in text
+    assert Affiliation.objects.count() == 1
+
+
+def test_a_bad_e_mail_address_gets_a_field_error_and_the_input_is_kept(client, world) -> None:
+    client.force_login(world.coordinator)
+    response = post(client, world, email="kari.ny@", full_name="Kari Beholdt")
+    text = page(response)
+    assert response.status_code == 200
+    assert 'id="id_email_error"' in text
+    assert nb("Enter a valid email address.") in text
+    assert 'value="kari.ny@"' in text and 'value="Kari Beholdt"' in text
+    assert not Representative.objects.exists()
+
+
+def test_the_name_is_required(client, world) -> None:
+    client.force_login(world.coordinator)
+    text = page(post(client, world, full_name=""))
+    assert 'id="id_full_name_error"' in text and nb("This field is required.") in text
+    assert not Representative.objects.exists()
+
+
+def test_a_coordinator_cannot_register_into_an_organisation_they_do_not_coordinate(
+    client, world
+) -> None:
+    _stranger, other = other_coordinator()
+    client.force_login(world.coordinator)
+    response = post(client, world, organisation=other.pk)
+    assert response.status_code == 200
+    assert 'id="id_organisation_error"' in page(response)
+    assert not Representative.objects.exists()
+
+
+def test_nothing_is_half_saved_when_the_invitation_fails(client, world, monkeypatch) -> None:
+    from medvirke.organisations import services as organisation_services
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("mail system down")
+
+    monkeypatch.setattr(organisation_services, "invite", broken)
+    client.force_login(world.coordinator)
+    client.raise_request_exception = False
+    response = post(client, world)
+    assert response.status_code == 500
+    assert not Representative.objects.exists()
+    assert not type(world.outsider).objects.filter(email="kari.ny@example.no").exists()
