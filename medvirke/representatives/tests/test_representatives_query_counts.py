@@ -1,0 +1,99 @@
+"""The list and the profile page run the same number of SQL queries at 10 representatives and
+at 200 (and with as many employments, engagements and affiliations on the profile)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from medvirke.core.testing import UserFactory
+from medvirke.organisations.models import Organisation
+from medvirke.representatives.models import (
+    Affiliation,
+    EmploymentDeclaration,
+    ExperienceArea,
+    ExternalEngagement,
+    Representative,
+)
+
+from .factories import register, with_health_data
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def grow(world, kari: Representative, n: int) -> None:  # type: ignore[no-untyped-def]
+    """Bring the number of representatives (and kari's own rows) to `n`."""
+    have = Representative.objects.count()
+    model = type(world.coordinator)
+    model.objects.bulk_create(
+        UserFactory.build(email=f"rep{have}-{i}@example.no", full_name=f"Rep {have}-{i}")
+        for i in range(n - have)
+    )
+    users = model.objects.filter(email__startswith=f"rep{have}-")
+    municipality = Organisation.objects.create(name=f"Kommune {n}", kind="municipality")
+    reps = Representative.objects.bulk_create(
+        Representative(user=u, municipality=municipality, health_consent_at="2026-01-01T00:00Z")
+        for u in users
+    )
+    Affiliation.objects.bulk_create(
+        Affiliation(representative=r, organisation=world.user_org) for r in reps
+    )
+    areas = list(ExperienceArea.objects.all()[:3])
+    Representative.experience_areas.through.objects.bulk_create(
+        Representative.experience_areas.through(representative_id=r.pk, experiencearea_id=a.pk)
+        for r in reps
+        for a in areas
+    )
+    # kari's own lists grow too
+    orgs = Organisation.objects.bulk_create(
+        Organisation(name=f"Forening {have}-{i}", kind="user_org") for i in range(n - have)
+    )
+    Affiliation.objects.bulk_create(Affiliation(representative=kari, organisation=o) for o in orgs)
+    EmploymentDeclaration.objects.bulk_create(
+        EmploymentDeclaration(
+            representative=kari,
+            employer=world.hf,
+            employer_name="Testby HF",
+            starts_on="2020-01-01",
+        )
+        for _i in range(n - have)
+    )
+    ExternalEngagement.objects.bulk_create(
+        ExternalEngagement(
+            representative=kari, title="Gruppe", organisation_name="Kommune", starts_on="2020-01-01"
+        )
+        for _i in range(n - have)
+    )
+
+
+PAGES = [
+    ("list", lambda kari: reverse("representative_list"), "coordinator"),
+    (
+        "list_filtered",
+        lambda kari: reverse("representative_list") + "?q=rep&status=pending",
+        "coordinator",
+    ),
+    ("profile", lambda kari: reverse("representative_detail", args=[kari.pk]), "coordinator"),
+    ("own_profile", lambda kari: reverse("my_representative"), "kari"),
+    ("areas", lambda kari: reverse("experience_area_list"), "administrator"),
+]
+
+
+@pytest.mark.parametrize(("name", "url", "persona"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_query_count_does_not_grow_with_rows(client, world, name, url, persona) -> None:
+    kari = register(world, "kari@example.no", "Kari Nordmann")
+    with_health_data(kari, ["Psykisk helse", "Kreft"], "Historie")
+    client.force_login(kari.user if persona == "kari" else getattr(world, persona))
+    grow(world, kari, 10)
+    small = queries(client, url(kari))
+    grow(world, kari, 200)
+    large = queries(client, url(kari))
+    assert small == large, f"{name}: {small} queries at 10 rows, {large} at 200"
+    assert large <= 20, f"{name}: {large} queries"
