@@ -1,0 +1,196 @@
+"""The secretariat's verbs on bodies and calls that `services.py` does not have: create a body
+with its secretariat, edit a body under an optimistic lock, close a call, and conflict warnings
+for a whole list of nominees in a fixed number of queries (the call page).
+
+Each verb runs in one transaction and writes the history in it, like the services."""
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from medvirke.core.history import record, save_with_history
+from medvirke.core.models import AuditEvent
+from medvirke.organisations.models import Organisation
+from medvirke.representatives.models import EmploymentDeclaration
+
+from . import services
+from .models import Body, Call, Nomination, Seat, Term
+
+# Not part of what a person edits: a change to these does not make an open form stale.
+_NOT_FINGERPRINTED = frozenset({"id", "created_at"})
+
+
+class StaleEditError(Exception):
+    """Someone else saved the body after the form was opened."""
+
+
+def fingerprint(body: Body, secretariat_ids: Any = None) -> str:
+    """A digest of what the edit form shows: the body's fields and its secretariat.
+
+    Body has no version column; the edit form carries this digest instead and `update_body`
+    compares it with the locked row, so a second secretary cannot overwrite the first's save."""
+    if secretariat_ids is None:
+        secretariat_ids = [u.pk for u in body.secretariat.all()]
+    values = {
+        f.attname: str(getattr(body, f.attname))
+        for f in body._meta.concrete_fields
+        if f.name not in _NOT_FINGERPRINTED
+    }
+    values["secretariat"] = ",".join(str(pk) for pk in sorted(secretariat_ids))
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _names(users: Any) -> str:
+    return ", ".join(sorted(u.display_name for u in users))
+
+
+def create_body(body: Body, *, secretariat: Any, by: Any) -> Body:
+    """`services.create_body` plus the secretariat staff, recorded in the same history."""
+    with transaction.atomic():
+        services.create_body(body, by=by)
+        people = list(secretariat)
+        if people:
+            body.secretariat.set(people)
+            record(
+                actor=by,
+                action=AuditEvent.Action.UPDATED,
+                obj=body,
+                parent=body.owner,
+                changes={"secretariat": [None, _names(people)]},
+            )
+    return body
+
+
+def update_body(body: Body, *, secretariat: Any, by: Any, expected: str = "") -> list[Seat]:
+    """Save an edited body (fields and secretariat) with its history and make its seats match
+    the new counts. Refuses with StaleEditError if the row changed since the form was opened
+    (`expected` is the form's fingerprint). Returns occupied seats above the new counts: they
+    are kept until their terms end."""
+    with transaction.atomic():
+        current = Body.objects.select_for_update().get(pk=body.pk)
+        old_people = list(current.secretariat.all())
+        if expected and fingerprint(current, [u.pk for u in old_people]) != expected:
+            raise StaleEditError
+        # Diff against the locked row, not against what the view loaded a moment earlier.
+        body._loaded_values = current._loaded_values
+        save_with_history(body, actor=by, parent=body.owner)
+        new_people = list(secretariat)
+        if {u.pk for u in old_people} != {u.pk for u in new_people}:
+            body.secretariat.set(new_people)
+            record(
+                actor=by,
+                action=AuditEvent.Action.UPDATED,
+                obj=body,
+                parent=body.owner,
+                changes={"secretariat": [_names(old_people) or None, _names(new_people) or None]},
+            )
+        services.sync_seats(body)
+        counts = body.seat_counts()
+        return [
+            seat
+            for seat in body.seats.filter(retired_on__isnull=True).order_by("role", "rank")
+            if seat.rank > counts.get(seat.role, 0)
+        ]
+
+
+def close_call(call: Call, *, by: Any) -> Call:
+    """Stop accepting nominations. Pending nominations can still be appointed or declined."""
+    with transaction.atomic():
+        locked = Call.objects.select_for_update().select_related("body").get(pk=call.pk)
+        if locked.closed_at is not None:
+            raise services.RefusedError(_("The call has already been closed."))
+        locked.closed_at = timezone.now()
+        save_with_history(locked, actor=by, parent=locked.body, action=AuditEvent.Action.ENDED)
+    call.closed_at = locked.closed_at
+    return locked
+
+
+def owner_unit_ids(body: Body) -> set[int]:
+    """The owner and the units below it, as `services.conflict_warnings` walks them."""
+    ids = {body.owner_id}
+    level = [body.owner_id]
+    for _depth in range(5):
+        level = list(Organisation.objects.filter(parent_id__in=level).values_list("id", flat=True))
+        if not level:
+            break
+        ids.update(level)
+    return ids
+
+
+def nominee_warnings(
+    body: Body, nominations: list[Nomination], years: float | None = None
+) -> dict[int, list[services.Warning]]:
+    """`services.conflict_warnings` for many nominees at once, keyed by nomination id.
+
+    The same rules and messages (a test holds them equal), but a fixed number of queries
+    however many people were nominated, so the call page stays fast."""
+    if not nominations:
+        return {}
+    years = body.term_years if years is None else years
+    owner_ids = owner_unit_ids(body)
+    rep_ids = {n.representative_id for n in nominations}
+    today = timezone.localdate()
+    employments: dict[int, list[EmploymentDeclaration]] = {}
+    for employment in EmploymentDeclaration.objects.filter(
+        representative_id__in=rep_ids, employer_id__in=owner_ids
+    ).order_by("-starts_on"):
+        employments.setdefault(employment.representative_id, []).append(employment)
+    served: dict[int, float] = {}
+    for term in Term.objects.filter(representative_id__in=rep_ids, seat__body=body):
+        served[term.representative_id] = served.get(term.representative_id, 0) + term.years()
+    result: dict[int, list[services.Warning]] = {}
+    for nomination in nominations:
+        person = nomination.representative
+        warnings = []
+        for employment in employments.get(person.pk, []):
+            if employment.is_current(today):
+                warnings.append(
+                    services.Warning(
+                        "employment",
+                        _(
+                            "%(person)s is employed by %(employer)s, which belongs to the body's "
+                            "owner. "
+                            "Staff should not represent users at their own workplace."
+                        )
+                        % {"person": person, "employer": employment.employer_name},
+                    )
+                )
+        total = served.get(person.pk, 0) + years
+        if total > body.max_years:
+            warnings.append(
+                services.Warning(
+                    "max_years",
+                    _(
+                        "With this term %(person)s would have served %(years).1f years in "
+                        "%(body)s; the "
+                        "maximum is %(max)s."
+                    )
+                    % {"person": person, "years": total, "body": body, "max": body.max_years},
+                )
+            )
+        result[nomination.pk] = warnings
+    return result
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later (28 February for 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def open_terms_by_seat(seats: "QuerySet[Seat]") -> dict[int, Term]:
+    """The open (not ended) term of each seat, with holder and nominating organisation."""
+    return {
+        t.seat_id: t
+        for t in Term.objects.filter(seat__in=seats, ended_on__isnull=True).select_related(
+            "representative__user", "nominated_by"
+        )
+    }
