@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from medvirke.organisations.models import Organisation
@@ -19,7 +20,8 @@ from .models import (
 
 K = Organisation.Kind
 # Employers a declaration may link to: where a conflict of interest can arise (000 merknad).
-EMPLOYER_KINDS = [K.HF, K.CLINIC, K.DEPARTMENT, K.UNIT, K.MUNICIPALITY, K.NAV_OFFICE]
+# Units are left out: the list stays short, and the conflict is with the trust or municipality.
+EMPLOYER_KINDS = [K.HF, K.CLINIC, K.MUNICIPALITY, K.NAV_OFFICE]
 
 
 class Level:
@@ -37,11 +39,16 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-DATE_HELP = _("For example 2026-01-31.")
-
-
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class EmployerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        # A clinic's name alone is ambiguous ("Klinikk for psykisk helse" exists in many trusts).
+        if obj.kind == K.CLINIC and obj.parent is not None:
+            return f"{obj.name} ({obj.parent.name})"
         return str(obj.name)
 
 
@@ -125,7 +132,7 @@ class ProfileForm(forms.ModelForm):
     """The person's own profile; not health data (that is ExperienceForm, with consent)."""
 
     birth_year = forms.IntegerField(
-        label=Representative._meta.get_field("birth_year").verbose_name,
+        label=capfirst(Representative._meta.get_field("birth_year").verbose_name),
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "bday-year"}),
         help_text=_("Four digits, for example 1975. Used to show the age spread in councils."),
@@ -138,7 +145,7 @@ class ProfileForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     minority_background = forms.TypedChoiceField(
-        label=Representative._meta.get_field("minority_background").verbose_name,
+        label=capfirst(Representative._meta.get_field("minority_background").verbose_name),
         choices=YES_NO_UNKNOWN,
         coerce=lambda value: {"yes": True, "no": False}.get(value),
         empty_value=None,
@@ -146,27 +153,28 @@ class ProfileForm(forms.ModelForm):
         widget=forms.RadioSelect,
     )
     wished_levels = forms.MultipleChoiceField(
-        label=Representative._meta.get_field("wished_levels").verbose_name,
+        label=capfirst(Representative._meta.get_field("wished_levels").verbose_name),
         choices=Level.CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     wished_areas = forms.ModelMultipleChoiceField(
-        label=Representative._meta.get_field("wished_areas").verbose_name,
+        label=capfirst(Representative._meta.get_field("wished_areas").verbose_name),
         queryset=ExperienceArea.objects.active(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     municipality = OrganisationChoiceField(
-        label=Representative._meta.get_field("municipality").verbose_name,
+        label=capfirst(Representative._meta.get_field("municipality").verbose_name),
         queryset=Organisation.objects.filter(kind=K.MUNICIPALITY, ended_on__isnull=True).order_by(
             "name"
         ),
         required=False,
+        empty_label=_("Not stated"),
         help_text=_("Where you live."),
     )
     hours_per_month = forms.IntegerField(
-        label=Representative._meta.get_field("hours_per_month").verbose_name,
+        label=capfirst(Representative._meta.get_field("hours_per_month").verbose_name),
         required=False,
         min_value=0,
         max_value=200,
@@ -216,7 +224,7 @@ class ExperienceForm(forms.ModelForm):
     """Health data (GDPR art. 9): saved only while consent is given."""
 
     experience_areas = forms.ModelMultipleChoiceField(
-        label=Representative._meta.get_field("experience_areas").verbose_name,
+        label=capfirst(Representative._meta.get_field("experience_areas").verbose_name),
         queryset=ExperienceArea.objects.active(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -246,7 +254,6 @@ class _PeriodForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("starts_on", "ends_on"):
             self.fields[name].widget = _date_input()
-            self.fields[name].help_text = DATE_HELP
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -257,12 +264,13 @@ class _PeriodForm(forms.ModelForm):
 
 
 class EmploymentForm(_PeriodForm):
-    employer = OrganisationChoiceField(
+    employer = EmployerChoiceField(
         label=_("Employer in Medvirke"),
         queryset=Organisation.objects.filter(kind__in=EMPLOYER_KINDS, ended_on__isnull=True)
         .select_related("parent")
         .order_by("name"),
         required=False,
+        empty_label=_("Not in the list"),
         help_text=_(
             "Choose the health trust, clinic, municipality or NAV office if it is in the list."
         ),
@@ -271,7 +279,9 @@ class EmploymentForm(_PeriodForm):
     class Meta:
         model = EmploymentDeclaration
         fields = ["employer", "employer_name", "position", "starts_on", "ends_on"]
-        help_texts = {"employer_name": _("The employer's name as you would write it.")}
+        help_texts = {
+            "employer_name": _("Write the name if the employer is not in the list above.")
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -292,7 +302,7 @@ class EmploymentForm(_PeriodForm):
 
 
 class EndEmploymentForm(forms.Form):
-    ends_on = forms.DateField(label=_("Ended on"), widget=_date_input(), help_text=DATE_HELP)
+    ends_on = forms.DateField(label=_("Ended on"), widget=_date_input())
 
     def __init__(self, *args: Any, declaration: EmploymentDeclaration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
