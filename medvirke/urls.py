@@ -6,6 +6,7 @@ from medvirke.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("konto/", include("allauth.urls")),
+    path("", include("medvirke.core.urls")),
     path("drift/", admin.site.urls),
     path("", include("medvirke.accounts.urls")),
     path("", include("medvirke.organisations.urls")),

@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from medvirke.core.models import TrackedModel
+from medvirke.core.models import Notification, TrackedModel
 
 
 class UserManager(BaseUserManager["User"]):
@@ -38,6 +38,13 @@ class User(TrackedModel, AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    notification_mode = models.CharField(
+        _("e-mail about notifications"),
+        max_length=10,
+        choices=Notification.Mode.choices,
+        default=Notification.Mode.IMMEDIATE,
+        help_text=_("You always see your notifications in Medvirke under Notifications."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(

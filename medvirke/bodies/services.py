@@ -2,17 +2,23 @@
 appoint or decline → confirm → resign → open a new call from the vacant seat. Each verb runs in
 one transaction with its history; races are settled by row locks and constraints."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from medvirke.core.history import record, save_with_history
-from medvirke.core.models import AuditEvent
-from medvirke.organisations.models import Organisation
+from medvirke.core.models import AuditEvent, Notification
+from medvirke.core.notify import notify
+from medvirke.organisations.models import Organisation, StaffRole
 from medvirke.representatives.models import Affiliation, Representative
 
 from .models import Body, Call, Nomination, Seat, Term, total_years
@@ -34,6 +40,69 @@ class NeedsOverrideError(Exception):
     def __init__(self, warnings: list[Warning]) -> None:
         super().__init__("; ".join(w.message for w in warnings))
         self.warnings = warnings
+
+
+# --- who is told (notifications) ----------------------------------------------------------------
+
+
+def coordinators_of(organisations: Iterable[Organisation | int | None]) -> list[Any]:
+    """People with a coordinator role in these organisations or above them (a role reaches
+    down the tree, so the national coordinator hears about a call to a regional branch)."""
+    ids = {o if isinstance(o, int) else o.pk for o in organisations if o is not None}
+    if not ids:
+        return []
+    lineage: set[int] = set()
+    for org in Organisation.objects.with_ancestors().filter(pk__in=ids):
+        lineage.update(org.lineage_ids())
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            staff_roles__role=StaffRole.Role.COORDINATOR,
+            staff_roles__organisation_id__in=lineage,
+        )
+        .distinct()
+    )
+
+
+def secretariat_of(body: Body) -> list[Any]:
+    """The body's secretariat staff; without any, the secretariat (or else the administrators)
+    of the owner organisation, so a notice never goes nowhere."""
+    people = list(body.secretariat.filter(is_active=True))
+    if people:
+        return people
+    lineage = Organisation.objects.with_ancestors().get(pk=body.owner_id).lineage_ids()
+    for role in (StaffRole.Role.SECRETARIAT, StaffRole.Role.ADMINISTRATOR):
+        people = list(
+            get_user_model()
+            .objects.filter(
+                is_active=True, staff_roles__role=role, staff_roles__organisation_id__in=lineage
+            )
+            .distinct()
+        )
+        if people:
+            return people
+    return []
+
+
+# The secretariat's pages (urls_secretariat.py) that its notices link to.
+SECRETARIAT_CALL_URL = "call_detail"
+SECRETARIAT_BODY_URL = "body_detail"
+
+
+def _url(name: str, *args: Any) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _call_url_for_secretariat(call: Call) -> str:
+    return _url(SECRETARIAT_CALL_URL, call.pk) or _url(SECRETARIAT_BODY_URL, call.body_id)
+
+
+def _date(day: date) -> str:
+    return f"{day:%d.%m.%Y}"
 
 
 def create_body(body: Body, *, by: Any) -> Body:
@@ -90,6 +159,22 @@ def open_call(
         call.seats.set(seats)
         call.recipients.set(recipients)
         call.areas_wanted.set(areas)
+        notify(
+            coordinators_of(recipients),
+            gettext_lazy("Call for candidates: %(body)s"),
+            gettext_lazy(
+                "%(owner)s asks for candidates to %(body)s (%(seats)s seat(s)). Nominate "
+                "approved representatives by %(deadline)s."
+            ),
+            _url("participation_call", call.pk),
+            params={
+                "owner": body.owner,
+                "body": body,
+                "seats": len(seats),
+                "deadline": _date(deadline),
+            },
+            exclude=by,
+        )
     return call
 
 
@@ -199,6 +284,19 @@ def nominate(
                 )
         except IntegrityError as exc:
             raise RefusedError(_("This person has already been nominated to this call.")) from exc
+        notify(
+            secretariat_of(call.body),
+            gettext_lazy("New nomination to %(body)s: %(person)s"),
+            gettext_lazy("%(org)s has nominated %(person)s to %(body)s (deadline %(deadline)s)."),
+            _call_url_for_secretariat(call),
+            params={
+                "org": organisation,
+                "person": representative,
+                "body": call.body,
+                "deadline": _date(call.deadline),
+            },
+            exclude=by,
+        )
     return nomination
 
 
@@ -209,6 +307,14 @@ def withdraw_nomination(nomination: Nomination, *, by: Any) -> None:
             raise RefusedError(_("Only a pending nomination can be withdrawn."))
         nom.status = Nomination.Status.WITHDRAWN
         save_with_history(nom, actor=by, parent=nom.call.body)
+        notify(
+            secretariat_of(nom.call.body),
+            gettext_lazy("Nomination withdrawn: %(person)s, %(body)s"),
+            gettext_lazy("%(org)s has withdrawn its nomination of %(person)s to %(body)s."),
+            _call_url_for_secretariat(nom.call),
+            params={"org": nom.organisation, "person": nom.representative, "body": nom.call.body},
+            exclude=by,
+        )
 
 
 def decline(nomination: Nomination, *, reason: str, by: Any) -> None:
@@ -221,6 +327,23 @@ def decline(nomination: Nomination, *, reason: str, by: Any) -> None:
         nom.status = Nomination.Status.DECLINED
         nom.decline_reason = reason.strip()
         save_with_history(nom, actor=by, parent=nom.call.body)
+        notify(
+            coordinators_of([nom.organisation_id]),
+            gettext_lazy("Not appointed: %(person)s, %(body)s"),
+            gettext_lazy(
+                "%(owner)s did not appoint %(person)s, nominated by %(org)s, to %(body)s. "
+                "Reason: %(reason)s"
+            ),
+            _url("participation_representation"),
+            params={
+                "owner": nom.call.body.owner,
+                "person": nom.representative,
+                "org": nom.organisation,
+                "body": nom.call.body,
+                "reason": nom.decline_reason,
+            },
+            exclude=by,
+        )
 
 
 def appoint(
@@ -277,6 +400,38 @@ def appoint(
             raise RefusedError(_("Someone already holds this seat. Choose a vacant seat.")) from exc
         nom.status = Nomination.Status.APPOINTED
         save_with_history(nom, actor=by, parent=seat.body)
+        params = {
+            "owner": seat.body.owner,
+            "person": nom.representative,
+            "body": seat.body,
+            "role": seat.get_role_display(),
+            "from": _date(starts_on),
+            "to": _date(ends_on),
+            "org": nom.organisation,
+        }
+        notify(
+            [nom.representative.user],
+            gettext_lazy("You have been appointed to %(body)s"),
+            gettext_lazy(
+                "%(owner)s has appointed you %(role)s in %(body)s from %(from)s to %(to)s, "
+                "nominated by %(org)s. Confirm the appointment under My engagements; the "
+                "letter of appointment is there too."
+            ),
+            _url("participation_engagements"),
+            params=params,
+            exclude=by,
+        )
+        notify(
+            coordinators_of([nom.organisation_id]),
+            gettext_lazy("Appointed: %(person)s, %(body)s"),
+            gettext_lazy(
+                "%(owner)s has appointed %(person)s, nominated by %(org)s, %(role)s in "
+                "%(body)s from %(from)s to %(to)s."
+            ),
+            _url("participation_representation"),
+            params=params,
+            exclude=by,
+        )
     return term
 
 
@@ -286,12 +441,30 @@ def confirm(term: Term, *, by: Any) -> None:
         if t.confirmed_at is None:
             t.confirmed_at = timezone.now()
             save_with_history(t, actor=by, parent=t.seat.body, action=AuditEvent.Action.ACCEPTED)
+            notify(
+                secretariat_of(t.seat.body),
+                gettext_lazy("Appointment confirmed: %(person)s, %(body)s"),
+                gettext_lazy("%(person)s has confirmed the appointment as %(role)s in %(body)s."),
+                _url(SECRETARIAT_BODY_URL, t.seat.body_id),
+                params={
+                    "person": t.representative,
+                    "role": t.seat.get_role_display(),
+                    "body": t.seat.body,
+                },
+                exclude=by,
+            )
         term.confirmed_at = t.confirmed_at
 
 
-def end_term(term: Term, *, reason: str, by: Any, on: date | None = None) -> Seat:
+def end_term(
+    term: Term, *, reason: str, by: Any, on: date | None = None, message: str = ""
+) -> Seat:
     """End a term (resignation, death, removal). If the body's rules say so, the first-ranked
-    deputy steps into a vacated member seat. Returns the seat that is now vacant."""
+    deputy steps into a vacated member seat. Returns the seat that is now vacant.
+
+    The secretariat and the nominating organisation are told (001: "Du må melde fra både til
+    utvalget du sitter i, og til ... den organisasjonen som du representerer"); `message` (the
+    representative's own words) goes with the notice but not into the history."""
     on = on or timezone.localdate()
     with transaction.atomic():
         t = Term.objects.select_for_update().select_related("seat__body").get(pk=term.pk)
@@ -301,6 +474,7 @@ def end_term(term: Term, *, reason: str, by: Any, on: date | None = None) -> Sea
         t.end_reason = reason
         save_with_history(t, actor=by, parent=t.seat.body, action=AuditEvent.Action.ENDED)
         seat, body = t.seat, t.seat.body
+        vacant, deputy = seat, None
         if body.deputies_step_in and seat.role in (
             Seat.Role.MEMBER,
             Seat.Role.LEADER,
@@ -332,5 +506,149 @@ def end_term(term: Term, *, reason: str, by: Any, on: date | None = None) -> Sea
                     obj=body,
                     note=f"{deputy.representative} stepped in for {t.representative}",
                 )
-                return deputy.seat
-        return seat
+                vacant = deputy.seat
+        _notify_term_ended(t, vacant=vacant, deputy=deputy, by=by, message=message.strip())
+    return vacant
+
+
+def _notify_term_ended(
+    term: Term, *, vacant: Seat, deputy: Term | None, by: Any, message: str
+) -> None:
+    body = term.seat.body
+    params = {
+        "person": term.representative,
+        "body": body,
+        "role": term.seat.get_role_display(),
+        "reason": term.get_end_reason_display(),
+        "on": _date(term.ended_on or timezone.localdate()),
+        "seat": vacant,
+        "deputy": deputy.representative if deputy else "",
+        "message": message,
+    }
+    if term.end_reason == Term.EndReason.RESIGNED:
+        subject = gettext_lazy("%(person)s has resigned from %(body)s")
+    else:
+        subject = gettext_lazy("Term ended: %(person)s, %(body)s")
+    paragraphs = [
+        gettext_lazy(
+            "%(person)s's term as %(role)s in %(body)s ended on %(on)s (%(reason)s). "
+            "%(seat)s is now vacant: a new call for candidates may be needed."
+        ),
+        gettext_lazy("%(deputy)s, the first deputy, has stepped in.") if deputy else "",
+        gettext_lazy("Message from %(person)s: %(message)s") if message else "",
+    ]
+    notify(
+        secretariat_of(body),
+        subject,
+        paragraphs,
+        _url(SECRETARIAT_BODY_URL, body.pk),
+        params=params,
+        exclude=by,
+    )
+    notify(
+        coordinators_of([term.nominated_by_id]),
+        subject,
+        paragraphs,
+        _url("participation_representation"),
+        params=params,
+        exclude=by,
+    )
+    if term.end_reason != Term.EndReason.DIED:
+        notify(
+            [term.representative.user],
+            gettext_lazy("Your term in %(body)s has ended"),
+            paragraphs[:2],
+            _url("participation_engagements"),
+            params=params,
+            exclude=by,
+        )
+    if deputy is not None:
+        notify(
+            [deputy.representative.user],
+            gettext_lazy("You have stepped in as %(role)s in %(body)s"),
+            gettext_lazy(
+                "%(person)s has left %(body)s and you, as the first deputy, now hold the seat "
+                "%(seat)s."
+            ),
+            _url("participation_engagements"),
+            params={**params, "seat": term.seat},
+            exclude=by,
+        )
+
+
+def request_deletion(representative: Representative, *, by: Any) -> bool:
+    """Record the person's request to be deleted and tell those who must act on it: the
+    coordinators of their organisations and the secretariats of bodies where they are
+    nominated or hold or held a term. Anonymisation itself is a later, separate step.
+    Returns False if the request was already recorded (nothing is sent twice)."""
+    with transaction.atomic():
+        rep = (
+            Representative.objects.select_for_update()
+            .select_related("user")
+            .get(pk=representative.pk)
+        )
+        if rep.deletion_requested_at is not None:
+            representative.deletion_requested_at = rep.deletion_requested_at
+            return False
+        rep.deletion_requested_at = timezone.now()
+        save_with_history(rep, actor=by, note="the person asked to be deleted")
+        representative.deletion_requested_at = rep.deletion_requested_at
+        bodies = Body.objects.filter(
+            Q(seats__terms__representative=rep) | Q(calls__nominations__representative=rep)
+        ).distinct()
+        secretariats: list[Any] = []
+        for body in bodies.select_related("owner"):
+            secretariats.extend(secretariat_of(body))
+        organisations = rep.affiliations.values_list("organisation_id", flat=True)
+        params = {"person": rep, "on": _date(timezone.localdate())}
+        subject = gettext_lazy("%(person)s has asked to be deleted")
+        text = gettext_lazy(
+            "On %(on)s %(person)s asked to have their personal data deleted. Check whether a "
+            "current appointment must be ended. Medvirke does not yet anonymise people "
+            "automatically: the request is recorded and must be carried out by hand for now."
+        )
+        notify([*coordinators_of(organisations), *secretariats], subject, text, "", params=params)
+    return True
+
+
+# Reminders before a term ends: in time for a new call (three months) and a last warning.
+REMINDER_DAYS = (90, 30)
+
+
+def remind_expiring_terms(on: date | None = None) -> int:
+    """Tell the secretariat and the nominating organisation about every current term that
+    ends exactly 90 or 30 days from `on` (run daily). Once only per term and threshold: the
+    notification key records that the reminder went out. Returns the number of terms."""
+    day = on or timezone.localdate()
+    reminded = 0
+    for days in REMINDER_DAYS:
+        terms = (
+            Term.objects.current(day)
+            .filter(ends_on=day + timedelta(days=days))
+            .select_related("seat__body__owner", "representative__user")
+        )
+        for term in terms:
+            key = f"term-expiry:{term.pk}:{days}"
+            with transaction.atomic():
+                if Notification.objects.filter(key=key).exists():
+                    continue
+                body = term.seat.body
+                sent = notify(
+                    [*secretariat_of(body), *coordinators_of([term.nominated_by_id])],
+                    gettext_lazy("Term ends in %(days)s days: %(person)s, %(body)s"),
+                    gettext_lazy(
+                        "The term of %(person)s as %(role)s in %(body)s ends on %(to)s. "
+                        "Reappoint or open a call for candidates in good time."
+                    ),
+                    _url(SECRETARIAT_BODY_URL, body.pk) or _url("participation_representation"),
+                    params={
+                        "days": days,
+                        "person": term.representative,
+                        "role": term.seat.get_role_display(),
+                        "body": body,
+                        "to": _date(term.ends_on),
+                    },
+                    key=key,
+                )
+                reminded += bool(sent)
+    return reminded

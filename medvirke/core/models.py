@@ -192,3 +192,62 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def for_user(self, user: Any) -> "NotificationQuerySet":
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+    def not_emailed(self) -> "NotificationQuerySet":
+        return self.filter(emailed_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something a person should know (a call for candidates, an appointment, a resignation):
+    shown in the app under "Varsler" and e-mailed at once or in a daily digest, as the person
+    chose (User.notification_mode)."""
+
+    class Mode(models.TextChoices):
+        # The choices of User.notification_mode; kept here so core never imports accounts.
+        IMMEDIATE = "immediate", _("Right away, one e-mail per notification")
+        DAILY = "daily", _("Once a day, in one summary e-mail")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("person"),
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    # Identifies a notification that must be sent once only (a reminder per term and threshold).
+    key = models.CharField(max_length=100, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_read_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~models.Q(key=""), name="notification_key_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.subject}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,0 +1,25 @@
+"""Remind secretariats and organisations of terms ending in 90 and 30 days (run daily)."""
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from medvirke.bodies.services import REMINDER_DAYS, remind_expiring_terms
+
+
+class Command(BaseCommand):
+    help = (
+        "Notify the secretariat and the nominating organisation of every current term that ends "
+        f"in exactly {' or '.join(str(d) for d in REMINDER_DAYS)} days. Run once a day; "
+        "running it again the same day sends nothing twice."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--on", type=date.fromisoformat, default=None, help="Count from this date (YYYY-MM-DD)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count = remind_expiring_terms(options["on"])
+        self.stdout.write(f"{count} term(s) reminded")

@@ -1,0 +1,400 @@
+"""The organisations' and the representatives' side of appointments (001 p.13): a coordinator
+sees the calls sent to the organisation, nominates and withdraws, and sees where the
+organisation is represented; a representative sees their engagements, confirms or resigns,
+downloads the letter of appointment and their own data, and can ask to be deleted."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from medvirke.organisations.models import Organisation
+from medvirke.representatives.models import Affiliation, ExperienceArea, Representative
+from medvirke.representatives.permissions import coordinator_organisation_ids
+
+from .. import letters, permissions, personal_data, services
+from ..forms.participation import DeletionRequestForm, NominateForm, ResignForm
+from ..models import Call, Nomination, Term
+
+# A term is flagged as expiring this long before it ends (the first reminder goes out then).
+EXPIRING_DAYS = 90
+
+
+def _trail() -> list[dict[str, Any]]:
+    return [{"url": reverse("dashboard"), "label": _("Overview")}]
+
+
+def _own_representative(user: Any) -> Representative:
+    """The logged-in person's representative profile; 403 for people without one."""
+    representative = (
+        Representative.objects.active().select_related("user").filter(user_id=user.pk).first()
+    )
+    if representative is None:
+        raise PermissionDenied
+    return representative
+
+
+def _own_term(user: Any, pk: int) -> Term:
+    """A term only its representative may act on (confirm, resign)."""
+    term = permissions.get_term_for_user(user, pk)
+    if term.representative.user_id != user.pk:
+        raise PermissionDenied
+    return term
+
+
+def _file_response(content: bytes, content_type: str, filename: str, *, inline: bool) -> Any:
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    # Personal data: never kept by a shared cache or the browser's back-forward cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- coordinators -------------------------------------------------------------------------------
+
+
+def _coordinator_scope(user: Any) -> tuple[list[int], list[Organisation]]:
+    """The organisations the person coordinates (with branches); 403 if none."""
+    mine = coordinator_organisation_ids(user)
+    if not mine:
+        raise PermissionDenied
+    return mine, list(Organisation.objects.filter(pk__in=mine).order_by("name"))
+
+
+def _open_calls(mine: list[int], my_orgs: list[Organisation]) -> list[Call]:
+    """Open calls sent to these organisations (or to the organisation a branch belongs to),
+    each with `for_organisations` (as permissions.may_nominate_to decides) and
+    `my_nominations`, in a fixed number of queries."""
+    reach = set(mine) | {o.parent_id for o in my_orgs if o.parent_id}
+    calls: list[Call] = list(
+        Call.objects.open()
+        .filter(recipients__id__in=reach)
+        .select_related("body__owner")
+        .prefetch_related("recipients", "seats", "areas_wanted")
+        .annotate(
+            my_nominations=Count(
+                "nominations",
+                filter=Q(nominations__organisation_id__in=mine)
+                & ~Q(nominations__status=Nomination.Status.WITHDRAWN),
+                distinct=True,
+            )
+        )
+        .distinct()
+        .order_by("deadline", "pk")
+    )
+    mine_set = set(mine)
+    for call in calls:
+        recipients = list(call.recipients.all())
+        direct = [o for o in recipients if o.pk in mine_set]
+        recipient_ids = {o.pk for o in recipients}
+        call.for_organisations = direct or [  # type: ignore[attr-defined]
+            o for o in my_orgs if o.parent_id in recipient_ids
+        ]
+    return calls
+
+
+@login_required
+def calls_for_us(request: HttpRequest) -> HttpResponse:
+    mine, my_orgs = _coordinator_scope(request.user)
+    return render(
+        request,
+        "bodies/participation/calls.html",
+        {"calls": _open_calls(mine, my_orgs), "organisations": my_orgs, "trail": _trail()},
+    )
+
+
+@login_required
+def call_nominate(request: HttpRequest, pk: int) -> HttpResponse:
+    call = permissions.get_call_for_user(request.user, pk)
+    organisations = permissions.may_nominate_to(request.user, call)
+    if not organisations:  # the body's managers may open the call, but not nominate
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = NominateForm(
+        data, organisations=organisations, needs_override="override_reason" in request.POST
+    )
+    if data is not None and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            nomination = services.nominate(
+                call=call,
+                representative=cleaned["representative"],
+                organisation=cleaned["organisation"],
+                justification=cleaned["justification"],
+                by=request.user,
+                override_reason=cleaned.get("override_reason", ""),
+            )
+        except services.NeedsOverrideError as exc:
+            form = NominateForm(data, organisations=organisations, needs_override=True)
+            form.is_valid()
+            form.warnings = exc.warnings
+            form.add_error(
+                "override_reason",
+                _("Give the reason for nominating despite the warning, or choose someone else."),
+            )
+        except services.RefusedError as exc:
+            form.add_error("representative", str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(person)s has been nominated. The secretariat has been told.")
+                % {"person": nomination.representative},
+            )
+            return redirect("participation_call", pk=call.pk)
+    ours = (
+        Nomination.objects.filter(
+            call=call, organisation_id__in=coordinator_organisation_ids(request.user)
+        )
+        .select_related("representative__user", "organisation", "nominated_by")
+        .order_by("created_at", "pk")
+    )
+    return render(
+        request,
+        "bodies/participation/call.html",
+        {
+            "call": call,
+            "form": form,
+            "nominations": ours,
+            "seats": call.seats.order_by("role", "rank"),
+            "areas": call.areas_wanted.all(),
+            "trail": [
+                *_trail(),
+                {"url": reverse("participation_calls"), "label": _("Calls for us")},
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = permissions.get_nomination_for_user(request.user, pk)
+    try:
+        services.withdraw_nomination(nomination, by=request.user)
+    except services.RefusedError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The nomination of %(person)s has been withdrawn.")
+            % {"person": nomination.representative},
+        )
+    return redirect("participation_call", pk=nomination.call_id)
+
+
+@login_required
+def representation(request: HttpRequest) -> HttpResponse:
+    """Where the organisation is represented: current seats, open calls, and how many
+    representatives it has per experience area (counts only)."""
+    mine, my_orgs = _coordinator_scope(request.user)
+    today = timezone.localdate()
+    ours = Q(representative__affiliations__organisation_id__in=mine) & Q(
+        representative__affiliations__status=Affiliation.Status.APPROVED
+    )
+    seats = list(
+        Term.objects.filter(ended_on__isnull=True)
+        .filter(Q(nominated_by_id__in=mine) | ours)
+        .select_related("seat__body__owner", "representative__user", "nominated_by")
+        .distinct()
+        .order_by("seat__body__name", "seat__role", "seat__rank", "pk")
+    )
+    for term in seats:
+        term.is_expiring = (  # type: ignore[attr-defined]
+            not term.is_carried_over and term.ends_on <= today + timedelta(days=EXPIRING_DAYS)
+        )
+        term.is_upcoming = term.starts_on > today  # type: ignore[attr-defined]
+    approved = Q(
+        representatives__affiliations__organisation_id__in=mine,
+        representatives__affiliations__status=Affiliation.Status.APPROVED,
+        representatives__deleted_at__isnull=True,
+    )
+    areas = (
+        ExperienceArea.objects.annotate(
+            people=Count("representatives", filter=approved, distinct=True)
+        )
+        .filter(people__gt=0)
+        .order_by("sort_order", "name_nb")
+    )
+    approved_total = (
+        Representative.objects.active()
+        .filter(
+            affiliations__organisation_id__in=mine,
+            affiliations__status=Affiliation.Status.APPROVED,
+        )
+        .distinct()
+        .count()
+    )
+    return render(
+        request,
+        "bodies/participation/representation.html",
+        {
+            "organisations": my_orgs,
+            "seats": seats,
+            "calls": _open_calls(mine, my_orgs),
+            "areas": areas,
+            "approved_total": approved_total,
+            "expiring_days": EXPIRING_DAYS,
+            "trail": _trail(),
+        },
+    )
+
+
+# --- representatives ----------------------------------------------------------------------------
+
+
+@login_required
+def engagements(request: HttpRequest) -> HttpResponse:
+    representative = _own_representative(request.user)
+    terms = list(
+        Term.objects.filter(representative=representative)
+        .select_related("seat__body__owner", "nominated_by")
+        .order_by("-starts_on", "-pk")
+    )
+    current = [t for t in terms if t.ended_on is None]
+    return render(
+        request,
+        "bodies/participation/engagements.html",
+        {
+            "representative": representative,
+            "current": current,
+            "unconfirmed": [t for t in current if t.confirmed_at is None],
+            "past": [t for t in terms if t.ended_on is not None],
+            "nominations": Nomination.objects.filter(representative=representative)
+            .select_related("call__body", "organisation")
+            .order_by("-created_at", "-pk"),
+            "external": representative.external_engagements.all(),
+            "today": timezone.localdate(),
+            "trail": _trail(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    term = _own_term(request.user, pk)
+    if term.ended_on is not None:
+        messages.error(request, _("This term has already ended."))
+    elif term.confirmed_at is not None:
+        messages.info(request, _("You have already confirmed this appointment."))
+    else:
+        services.confirm(term, by=request.user)
+        messages.success(
+            request,
+            _("Thank you. You have confirmed the appointment to %(body)s.")
+            % {"body": term.seat.body},
+        )
+    return redirect("participation_engagements")
+
+
+@login_required
+def resign(request: HttpRequest, pk: int) -> HttpResponse:
+    term = _own_term(request.user, pk)
+    form = ResignForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_term(
+                term,
+                reason=Term.EndReason.RESIGNED,
+                by=request.user,
+                message=form.cleaned_data["message"],
+            )
+        except services.RefusedError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "You have resigned from %(body)s. The secretariat and the organisation "
+                    "that nominated you have been told."
+                )
+                % {"body": term.seat.body},
+            )
+            return redirect("participation_engagements")
+    return render(
+        request,
+        "bodies/participation/resign.html",
+        {
+            "term": term,
+            "form": form,
+            "trail": [
+                *_trail(),
+                {"url": reverse("participation_engagements"), "label": _("My engagements")},
+            ],
+        },
+    )
+
+
+@login_required
+def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter of appointment, for the representative and the body's managers."""
+    term = permissions.get_term_for_user(request.user, pk)
+    term = Term.objects.select_related(
+        "seat__body__owner", "representative__user", "nominated_by", "appointed_by"
+    ).get(pk=term.pk)
+    filename = f"oppnevning-{slugify(term.seat.body.name)[:60]}-{term.starts_on:%Y}.pdf"
+    return _file_response(
+        letters.appointment_letter(term), "application/pdf", filename, inline=True
+    )
+
+
+@login_required
+def my_data_json(request: HttpRequest) -> HttpResponse:
+    data = personal_data.as_json(personal_data.collect(request.user))
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = (
+        f'attachment; filename="medvirke-mine-data-{timezone.localdate():%Y-%m-%d}.json"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def my_data_pdf(request: HttpRequest) -> HttpResponse:
+    sections = personal_data.collect(request.user)
+    pdf = letters.personal_data_pdf(
+        [s.as_pdf() for s in sections],
+        person=request.user.display_name,  # type: ignore[union-attr]
+        language=translation.get_language() or "nb",
+    )
+    filename = f"medvirke-mine-data-{timezone.localdate():%Y-%m-%d}.pdf"
+    return _file_response(pdf, "application/pdf", filename, inline=False)
+
+
+@login_required
+def delete_me(request: HttpRequest) -> HttpResponse:
+    representative = _own_representative(request.user)
+    form = DeletionRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.request_deletion(representative, by=request.user)
+        messages.success(
+            request,
+            _(
+                "Your request has been recorded. Your organisation's coordinator and the "
+                "secretariats you work with have been told."
+            ),
+        )
+        return redirect("participation_delete_me")
+    return render(
+        request,
+        "bodies/participation/delete_me.html",
+        {
+            "representative": representative,
+            "form": form,
+            "trail": [
+                *_trail(),
+                {"url": reverse("participation_engagements"), "label": _("My engagements")},
+            ],
+        },
+    )

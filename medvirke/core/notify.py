@@ -1,0 +1,161 @@
+"""Notifications: tell people what happened, in the app and by e-mail.
+
+`notify()` writes one in-app notification per person inside the caller's transaction (so a
+rolled-back change notifies nobody) and, after commit, enqueues the e-mail to those who want
+one per notification. People who chose a daily digest get one e-mail a day from the
+`send_digests` command.
+
+Texts are written once, in English, as lazy translations with `%(name)s` parameters, and are
+rendered in each recipient's own language (a secretary reading Bokmål and a representative
+reading English get the same notification in their languages).
+"""
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import ngettext
+
+from .models import Notification
+
+Text = str | Promise
+logger = logging.getLogger(__name__)
+
+
+def _render(text: Text | Sequence[Text], params: Mapping[str, Any] | None) -> str:
+    """`text` with `params` in the active language (parameters may be lazy translations too);
+    a sequence of texts becomes paragraphs."""
+    if not isinstance(text, str | Promise):
+        return "\n\n".join(_render(part, params) for part in text if part)
+    rendered = str(text)
+    if params:
+        rendered = rendered % {key: str(value) for key, value in params.items()}
+    return rendered
+
+
+def notify(
+    users: Iterable[Any],
+    subject: Text,
+    body: Text | Sequence[Text] = "",
+    url: str = "",
+    *,
+    params: Mapping[str, Any] | None = None,
+    key: str = "",
+    exclude: Any = None,
+) -> list[Notification]:
+    """Notify each of `users` (duplicates, inactive accounts and `exclude` — usually the person
+    who acted — skipped).
+
+    `subject` and `body` are (lazy) translatable texts formatted with `params` in each
+    recipient's language; a list of texts as `body` becomes paragraphs. A non-empty `key`
+    makes the notification once-only per person: someone who already has a notification with
+    that key gets no second one.
+    """
+    skip = getattr(exclude, "pk", None)
+    people: dict[int, Any] = {}
+    for user in users:
+        if user is not None and user.pk and user.pk != skip and getattr(user, "is_active", True):
+            people.setdefault(user.pk, user)
+    if not people:
+        return []
+    if key:
+        already = set(
+            Notification.objects.filter(key=key, user_id__in=people).values_list(
+                "user_id", flat=True
+            )
+        )
+        people = {pk: user for pk, user in people.items() if pk not in already}
+    rows = []
+    for user in people.values():
+        language = getattr(user, "language", None) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            rows.append(
+                Notification(
+                    user=user,
+                    subject=_render(subject, params)[:300],
+                    body=_render(body, params),
+                    url=url[:500],
+                    key=key,
+                )
+            )
+    created = Notification.objects.bulk_create(rows)
+    immediate = [
+        n.pk
+        for n in created
+        if getattr(n.user, "notification_mode", Notification.Mode.IMMEDIATE)
+        == Notification.Mode.IMMEDIATE
+    ]
+    if immediate:
+        transaction.on_commit(lambda: send_notification_emails.enqueue(immediate))
+    return created
+
+
+def _link(url: str) -> str:
+    return settings.SITE_URL + url if url.startswith("/") else url
+
+
+@task
+def send_notification_emails(notification_ids: list[int]) -> None:
+    """E-mail each notification to its person (runs after commit through django.tasks).
+    Each is marked as e-mailed once sent, so a retry sends only what is left."""
+    notifications = (
+        Notification.objects.filter(pk__in=notification_ids)
+        .not_emailed()
+        .filter(user__is_active=True, user__notification_mode=Notification.Mode.IMMEDIATE)
+        .select_related("user")
+    )
+    for notification in notifications:
+        user: Any = notification.user
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            text = render_to_string(
+                "core/email/notification.txt",
+                {"notification": notification, "link": _link(notification.url), "user": user},
+            )
+            subject = "[Medvirke] " + notification.subject
+        send_mail(subject, text, None, [user.email])
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+
+
+def send_digests() -> int:
+    """One e-mail per person who chose the daily digest, listing every notification not yet
+    e-mailed; those are then marked as e-mailed. Returns the number of e-mails sent."""
+    pending = (
+        Notification.objects.not_emailed()
+        .filter(user__is_active=True, user__notification_mode=Notification.Mode.DAILY)
+        .select_related("user")
+        .order_by("user_id", "created_at", "id")
+    )
+    by_user: dict[int, list[Notification]] = {}
+    for notification in pending:
+        by_user.setdefault(notification.user_id, []).append(notification)
+    sent = 0
+    for items in by_user.values():
+        user: Any = items[0].user
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            text = render_to_string(
+                "core/email/digest.txt",
+                {
+                    "user": user,
+                    "items": [(n, _link(n.url)) for n in items],
+                    "link": _link(reverse("notifications")),
+                },
+            )
+            subject = "[Medvirke] " + ngettext(
+                "%(count)s new notification", "%(count)s new notifications", len(items)
+            ) % {"count": len(items)}
+        try:
+            send_mail(subject, text, None, [user.email])
+        except Exception:  # one bad address must not stop everyone else's digest
+            logger.exception("digest to user %s failed; kept for the next run", user.pk)
+            continue
+        Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
