@@ -111,10 +111,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--wait-quiet",
         type=int,
-        default=300,
+        default=600,
         metavar="SECONDS",
-        help="before measuring, wait up to this long for other work on the machine to stop "
-        "(0: do not wait)",
+        help="in all, wait at most this long for other work on the machine to stop (before "
+        "starting and before measuring a disturbed page again; 0: never wait)",
     )
     parser.add_argument(
         "--retries",
@@ -469,27 +469,22 @@ def machine_jiffies() -> tuple[int, int]:
     return sum(values) - idle, sum(values)
 
 
-def process_jiffies(pids: set[int]) -> int:
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total
-
-
-def processes() -> list[tuple[int, int, str]]:
-    """(pid, parent pid, command name) of every process."""
-    found = []
+def snapshot() -> dict[int, tuple[int, str, int]]:
+    """{pid: (parent pid, command name, CPU ticks used so far)} of every process."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 head, tail = (entry / "stat").read_text().rsplit(")", 1)
             except OSError:
                 continue
-            found.append((int(entry.name), int(tail.split()[1]), head.split("(", 1)[1]))
+            fields = tail.split()
+            # After the command: state, ppid, ..., utime (12th), stime (13th).
+            found[int(entry.name)] = (
+                int(fields[1]),
+                head.split("(", 1)[1],
+                int(fields[11]) + int(fields[12]),
+            )
     return found
 
 
@@ -501,53 +496,59 @@ def cpu_busy(seconds: float = 3.0) -> float:
     return (busy2 - busy1) / max(1, total2 - total1)
 
 
-def wait_until_quiet(max_wait: int, threshold: float = 0.15) -> float:
-    """Wait (up to `max_wait` s) until the machine is nearly idle; returns the last busy share."""
-    deadline = time.monotonic() + max_wait
-    busy = cpu_busy()
-    while busy > threshold and time.monotonic() < deadline:
-        log(f"machine is {busy:.0%} busy with other work; waiting for it to calm down")
-        time.sleep(10)
+class QuietWait:
+    """Waiting for other work on the machine to stop, within one budget for the whole run."""
+
+    def __init__(self, budget_s: int, threshold: float = 0.15) -> None:
+        self.remaining = float(budget_s)
+        self.threshold = threshold
+        self.waited = 0.0
+
+    def __call__(self) -> float:
+        """Wait until the machine is nearly idle or the budget is spent; returns the last busy
+        share of the CPUs."""
+        started = time.monotonic()
         busy = cpu_busy()
-    if busy > threshold:
-        log(f"WARNING: still {busy:.0%} busy; the figures will be noisy")
-    return busy
+        while busy > self.threshold and time.monotonic() - started < self.remaining:
+            log(f"machine is {busy:.0%} busy with other work; waiting for it to calm down")
+            time.sleep(10)
+            busy = cpu_busy()
+        spent = time.monotonic() - started
+        self.remaining = max(0.0, self.remaining - spent)
+        self.waited += spent
+        if busy > self.threshold:
+            log(f"WARNING: still {busy:.0%} busy and no waiting time left; figures are noisy")
+        return busy
 
 
 class CpuMeter:
-    """During one wrk run: the share of the machine's CPU used by anything but the benchmark
-    (gunicorn and its workers, PostgreSQL, wrk). High values mean the figures are disturbed."""
+    """During one wrk run: the share of the machine's CPU used by processes that are not the
+    benchmark's (gunicorn and its workers, PostgreSQL, wrk, this script). High values mean the
+    figures are disturbed. Processes that end during the run are missed (counted as ours)."""
 
     def __init__(self, server_pid: int) -> None:
         self.server_pid = server_pid
 
-    def ours(self) -> set[int]:
-        procs = processes()
-        pids = {self.server_pid} | {pid for pid, ppid, _c in procs if ppid == self.server_pid}
-        return pids | {pid for pid, _pp, command in procs if command == "postgres"}
+    def others(self, procs: dict[int, tuple[int, str, int]]) -> dict[int, int]:
+        ours = {self.server_pid, os.getpid()}
+        return {
+            pid: ticks
+            for pid, (ppid, command, ticks) in procs.items()
+            if pid not in ours and ppid not in ours and command not in ("postgres", "wrk")
+        }
 
     def __enter__(self) -> "CpuMeter":
-        self.pids = self.ours()
-        self.start_ours = process_jiffies(self.pids)
-        self.start_children = _children_cpu()
+        self.start_others = self.others(snapshot())
         self.start_busy, self.start_total = machine_jiffies()
         return self
 
     def __exit__(self, *exc: object) -> None:
         busy, total = machine_jiffies()
-        hz = os.sysconf("SC_CLK_TCK")
-        ours = process_jiffies(self.pids) - self.start_ours
-        ours += round((_children_cpu() - self.start_children) * hz)  # wrk, after it exited
+        end_others = self.others(snapshot())
+        other = sum(t - self.start_others.get(pid, 0) for pid, t in end_others.items())
         elapsed = max(1, total - self.start_total)
         self.busy_share = (busy - self.start_busy) / elapsed
-        self.other_share = max(0.0, (busy - self.start_busy - ours) / elapsed)
-
-
-def _children_cpu() -> float:
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+        self.other_share = max(0.0, other / elapsed)
 
 
 # --- gunicorn and wrk -------------------------------------------------------------------------
@@ -738,7 +739,8 @@ def markdown(data: dict[str, Any], pages: list[Page]) -> str:
         "wrk, gunicorn and PostgreSQL share the machine",
         f"- Data: `gen_data --scale {a['scale']} --seed {a['seed']}`; logged in as "
         f"{t['user_email']}, administrator of {t['hf_name']}",
-        f"- Machine before the run: {m['busy_before']:.0%} busy with other work",
+        f"- Other work on the machine: {m['busy_before']:.0%} of the CPUs busy before the "
+        f"run; waited {m.get('waited_for_quiet_s', 0)} s in all for quiet",
         f"- Verdict: {'all pages meet the target' if not data['problems'] else 'see below'}",
         "",
         "| Rows | Count |",
@@ -860,7 +862,8 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     connections.close_all()
 
-    busy_before = wait_until_quiet(args.wait_quiet) if args.wait_quiet else cpu_busy()
+    wait_quiet = QuietWait(args.wait_quiet)
+    busy_before = wait_quiet()
     server = Gunicorn(free_port(args.port), RESULTS / f"gunicorn-{args.scale}.log")
     server.start()
     try:
@@ -879,13 +882,17 @@ def main(argv: list[str] | None = None) -> int:
                 for attempt in range(args.retries + 1):
                     result = this_round[page.key] = run_wrk(args, server, page, cookie)
                     result["attempts"] = attempt + 1
-                    if result["other_cpu"] <= OTHER_CPU_WARNING or attempt == args.retries:
+                    if (
+                        result["other_cpu"] <= OTHER_CPU_WARNING
+                        or attempt == args.retries
+                        or not wait_quiet.remaining
+                    ):
                         break
                     log(
                         f"round {n + 1}/{args.rounds} {page.label:<36} disturbed (other work "
                         f"used {result['other_cpu']:.0%} CPU); waiting, then measuring again"
                     )
-                    wait_until_quiet(args.wait_quiet)
+                    wait_quiet()
                 log(
                     f"round {n + 1}/{args.rounds} {page.label:<36} p50 {result['p50_ms']:7.1f} "
                     f"p95 {result['p95_ms']:7.1f} ms {result['rps']:7.1f} req/s "
@@ -908,7 +915,11 @@ def main(argv: list[str] | None = None) -> int:
             "workers": WORKERS,
             "target_ratio": TARGET_RATIO,
         },
-        "machine": {**info, "busy_before": round(busy_before, 3)},
+        "machine": {
+            **info,
+            "busy_before": round(busy_before, 3),
+            "waited_for_quiet_s": round(wait_quiet.waited),
+        },
         "row_counts": counts,
         "targets": asdict(targets),
         "pages": [asdict(p) for p in pages],
