@@ -11,6 +11,9 @@ def _test_settings(settings):  # type: ignore[no-untyped-def]
     settings.SECURE_SSL_REDIRECT = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "nb"
+    from django.core.cache import cache
+
+    cache.clear()  # cached fragments must not leak from one test into the next
 
 
 @pytest.fixture

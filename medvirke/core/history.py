@@ -58,7 +58,9 @@ def save_with_history(
         if adding:
             obj.save()
         else:
-            obj.save(update_fields=list(changes))
+            # auto_now fields (updated_at) are refreshed only when named in update_fields.
+            auto_now = [f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]
+            obj.save(update_fields=[*changes, *auto_now])
         obj.mark_saved()
         return record(
             actor=actor,

@@ -55,6 +55,11 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def with_child_count(self) -> "OrganisationQuerySet":
         return self.annotate(child_count=models.Count("children", distinct=True))
 
+    def stamp(self) -> str:
+        """Changes whenever any organisation is saved, added or removed (one indexed query)."""
+        row = Organisation.objects.aggregate(n=models.Count("id"), t=models.Max("updated_at"))
+        return f"{row['n']}-{row['t'].timestamp() if row['t'] else 0}"
+
 
 class Organisation(TrackedModel):
     class Kind(models.TextChoices):
@@ -94,10 +99,11 @@ class Organisation(TrackedModel):
     website = models.URLField(_("website"), blank=True)
     ended_on = models.DateField(_("ended"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     # Optimistic lock: an edit form carries the version it was opened with (no lost updates).
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history_exclude = frozenset({"version"})
+    history_exclude = frozenset({"version", "updated_at"})
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:

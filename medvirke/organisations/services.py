@@ -48,7 +48,7 @@ def update_organisation(
         if not changes:
             return
         organisation.version = current.version + 1
-        organisation.save(update_fields=[*changes, "version"])
+        organisation.save(update_fields=[*changes, "version", "updated_at"])
         organisation.mark_saved()
         record(
             actor=by,

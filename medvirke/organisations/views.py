@@ -3,15 +3,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from medvirke.core.models import AuditEvent
@@ -27,6 +29,7 @@ from .forms import (
 from .models import Invitation, Organisation, StaffRole
 
 PAGE_SIZE = 50
+TREE_CACHE_SECONDS = 600
 K = Organisation.Kind
 # The tree page's tabs: each lists the roots of one part of the sector, with their children.
 GROUPS: dict[str, tuple[Any, list[str]]] = {
@@ -62,28 +65,48 @@ def tree(request: HttpRequest) -> HttpResponse:
     group = request.GET.get("gruppe", "helse")
     if group not in GROUPS:
         group = "helse"
-    children = Organisation.objects.order_by("name").with_child_count()
+    page_number = request.GET.get("side", "1")
+    if query:
+        # Searches are not cached: too many distinct keys for too little reuse.
+        listing = _tree_listing(request, group, query, page_number)
+    else:
+        # The same for everyone (names and structure only), so it is cached per worker and
+        # keyed by a stamp of the whole table: any save, addition or removal changes the key.
+        key = f"orgtree:{group}:{page_number[:6]}:{get_language()}:{Organisation.objects.stamp()}"
+        listing = cache.get(key)
+        if listing is None:
+            listing = _tree_listing(request, group, query, page_number)
+            cache.set(key, listing, TREE_CACHE_SECONDS)
+    return render(
+        request,
+        "organisations/tree.html",
+        {
+            "listing": listing,
+            "query": query,
+            "group": group,
+            "groups": [(key, label) for key, (label, _kinds) in GROUPS.items()],
+            "can_create": permissions.can_create_top_level(request.user),
+        },
+    )
+
+
+def _tree_listing(request: HttpRequest, group: str, query: str, page_number: str) -> str:
     if query:
         organisations = Organisation.objects.search(query).select_related("parent")
     else:
+        children = Organisation.objects.order_by("name").with_child_count()
         organisations = (
             Organisation.objects.of_kinds(GROUPS[group][1])
             .select_related("parent")
             .prefetch_related(Prefetch("children", queryset=children))
         )
     page = Paginator(organisations.with_child_count().order_by("name"), PAGE_SIZE).get_page(
-        request.GET.get("side")
+        page_number
     )
-    return render(
+    return render_to_string(
+        "organisations/_tree_list.html",
+        {"page": page, "query": query, "group": group},
         request,
-        "organisations/tree.html",
-        {
-            "page": page,
-            "query": query,
-            "group": group,
-            "groups": [(key, label) for key, (label, _kinds) in GROUPS.items()],
-            "can_create": permissions.can_create_top_level(request.user),
-        },
     )
 
 
