@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -184,13 +183,3 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
-
-
-def open_terms_by_seat(seats: "QuerySet[Seat]") -> dict[int, Term]:
-    """The open (not ended) term of each seat, with holder and nominating organisation."""
-    return {
-        t.seat_id: t
-        for t in Term.objects.filter(seat__in=seats, ended_on__isnull=True).select_related(
-            "representative__user", "nominated_by"
-        )
-    }

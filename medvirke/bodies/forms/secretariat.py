@@ -81,6 +81,17 @@ class BodyForm(forms.ModelForm):
             "is_public": _("The body, its mandate and its members who agree are shown publicly."),
         }
 
+    GROUPS = [
+        (None, ["name", "kind", "level"]),
+        (
+            _("Mandate and place on the participation ladder"),
+            ["mandate", "ladder_step", "ladder_justification"],
+        ),
+        (_("Number of seats"), SEAT_FIELDS),
+        (_("Terms"), ["term_years", "max_years", "deputies_step_in"]),
+        (_("Openness and secretariat"), ["is_public", "secretariat"]),
+    ]
+
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owner = owner
@@ -102,6 +113,10 @@ class BodyForm(forms.ModelForm):
         for name in ("term_years", "max_years"):
             self.fields[name].validators += [MinValueValidator(1), MaxValueValidator(MAX_YEARS)]
             self.fields[name].widget.attrs.update({"min": 1, "max": MAX_YEARS})
+
+    def groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The visible fields in fieldsets, for the template."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -151,6 +166,18 @@ class BodyFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", _("All kinds")), *Body.Kind.choices]  # type: ignore[attr-defined]
         self.fields["eier"].choices = [("", _("All"))] + [(o.pk, o.name) for o in owners]  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "ds-input")
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Rendered field by field (no "(optional)" on filters): mark errors for assistive tech.
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("class", "ds-input")
+            if name in self.errors:
+                field.widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}_error"}
+                )
 
     def value(self, name: str) -> Any:
         """The cleaned value, or None when the field is empty or was not valid."""

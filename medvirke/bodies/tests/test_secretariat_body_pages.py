@@ -489,6 +489,17 @@ def test_one_step_from_a_vacant_seat_to_a_call(client, world) -> None:
     assert Call.objects.filter(body=body).count() == 1
 
 
+def test_a_seat_nobody_held_goes_to_the_call_form_to_choose_whom_to_ask(client, world) -> None:
+    body = make_body(world)
+    seat = services.vacant_seats(body)[0]
+    client.force_login(world.secretary)
+    response = client.post(reverse("call_for_vacancy", args=[body.pk, seat.pk]))
+    assert response["Location"] == f"{reverse('call_create', args=[body.pk])}?sete={seat.pk}"
+    assert not Call.objects.exists()
+    form = client.get(response["Location"]).context["form"]
+    assert form["seats"].value() == [str(seat.pk)]
+
+
 def test_a_call_cannot_be_opened_in_one_step_for_a_held_seat(client, world) -> None:
     body = make_body(world)
     term = hold(world, body, person(world, "Kari Nordmann"))
@@ -645,3 +656,15 @@ def test_composition_of_a_balanced_council_has_no_warnings(world) -> None:
     c = compose(body)
     assert c.warnings == []
     assert c.sami == 1
+
+
+def test_the_admin_shows_bodies_calls_and_terms_read_only(client, world) -> None:
+    body = make_body(world)
+    hold(world, body, person(world, "Kari Nordmann"))
+    client.force_login(world.superuser)
+    for model in ("body", "seat", "term", "call", "nomination"):
+        response = client.get(reverse(f"admin:bodies_{model}_changelist"))
+        assert response.status_code == 200, model
+    assert client.get(reverse("admin:bodies_body_add")).status_code == 403
+    change = client.get(reverse("admin:bodies_body_change", args=[body.pk]))
+    assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
