@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from medvirke.core.models import AccessLogEntry, AuditEvent, Notification
@@ -76,7 +77,7 @@ class Section:
         rows = []
         for name in names:
             model_field = obj._meta.get_field(name)
-            label = str(model_field.verbose_name)
+            label = capfirst(str(model_field.verbose_name))
             if model_field.many_to_many:
                 value: Any = [str(v) for v in getattr(obj, name).all()]
                 shown = _display(value)
@@ -93,7 +94,12 @@ class Section:
             rows.append((name, label, _json_value(value), shown))
         for name, (label, value, *shown_as) in (extra or {}).items():
             rows.append(
-                (name, str(label), _json_value(value), shown_as[0] if shown_as else _display(value))
+                (
+                    name,
+                    capfirst(str(label)),
+                    _json_value(value),
+                    shown_as[0] if shown_as else _display(value),
+                )
             )
         self.items.append(rows)
 

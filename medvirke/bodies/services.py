@@ -105,6 +105,11 @@ def _date(day: date) -> str:
     return f"{day:%d.%m.%Y}"
 
 
+def _role(seat: Seat) -> Any:
+    """The seat's role as a lazy label, so each recipient reads it in their own language."""
+    return Seat.Role(seat.role).label
+
+
 def create_body(body: Body, *, by: Any) -> Body:
     """Save a new body and create its seats from the seat counts."""
     with transaction.atomic():
@@ -404,7 +409,7 @@ def appoint(
             "owner": seat.body.owner,
             "person": nom.representative,
             "body": seat.body,
-            "role": seat.get_role_display(),
+            "role": _role(seat),
             "from": _date(starts_on),
             "to": _date(ends_on),
             "org": nom.organisation,
@@ -448,7 +453,7 @@ def confirm(term: Term, *, by: Any) -> None:
                 _url(SECRETARIAT_BODY_URL, t.seat.body_id),
                 params={
                     "person": t.representative,
-                    "role": t.seat.get_role_display(),
+                    "role": _role(t.seat),
                     "body": t.seat.body,
                 },
                 exclude=by,
@@ -518,8 +523,8 @@ def _notify_term_ended(
     params = {
         "person": term.representative,
         "body": body,
-        "role": term.seat.get_role_display(),
-        "reason": term.get_end_reason_display(),
+        "role": _role(term.seat),
+        "reason": Term.EndReason(term.end_reason).label,
         "on": _date(term.ended_on or timezone.localdate()),
         "seat": vacant,
         "deputy": deputy.representative if deputy else "",
@@ -644,7 +649,7 @@ def remind_expiring_terms(on: date | None = None) -> int:
                     params={
                         "days": days,
                         "person": term.representative,
-                        "role": term.seat.get_role_display(),
+                        "role": _role(term.seat),
                         "body": body,
                         "to": _date(term.ends_on),
                     },

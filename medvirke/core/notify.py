@@ -94,8 +94,13 @@ def notify(
         == Notification.Mode.IMMEDIATE
     ]
     if immediate:
-        transaction.on_commit(lambda: send_notification_emails.enqueue(immediate))
+        # robust: a mail server that is down must not turn a saved change into an error page.
+        transaction.on_commit(lambda: send_notification_emails.enqueue(immediate), robust=True)
     return created
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  {line}" if line.strip() else "" for line in text.splitlines())
 
 
 def _link(url: str) -> str:
@@ -120,7 +125,11 @@ def send_notification_emails(notification_ids: list[int]) -> None:
                 {"notification": notification, "link": _link(notification.url), "user": user},
             )
             subject = "[Medvirke] " + notification.subject
-        send_mail(subject, text, None, [user.email])
+        try:
+            send_mail(subject, text, None, [user.email])
+        except Exception:  # the rest still go out; this one stays in the app, not e-mailed
+            logger.exception("notification %s to user %s not e-mailed", notification.pk, user.pk)
+            continue
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
@@ -144,7 +153,7 @@ def send_digests() -> int:
                 "core/email/digest.txt",
                 {
                     "user": user,
-                    "items": [(n, _link(n.url)) for n in items],
+                    "items": [(n, _indent(n.body), _link(n.url)) for n in items],
                     "link": _link(reverse("notifications")),
                 },
             )

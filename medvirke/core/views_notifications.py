@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import Notification
@@ -23,7 +24,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/notifications.html",
-        {"page": page, "unread_count": mine.unread().count()},
+        {
+            "page": page,
+            "unread_count": mine.unread().count(),
+            "trail": [{"url": reverse("dashboard"), "label": _("Overview")}],
+        },
     )
 
 

@@ -239,3 +239,12 @@ def test_coordinator_role_holders_elsewhere_are_not_reminded(world, council, oth
     term_ending_in(world, council, 90, "Kari Nordmann")
     call_command("remind_expiring_terms")
     assert not Notification.objects.filter(user=stranger).exists()
+
+
+def test_labels_inside_a_notice_follow_the_recipients_language_too(world, council) -> None:
+    kari = candidate(world, "Kari Nordmann")
+    kari.user.language = "en"
+    kari.user.save()
+    nomination = nominate(world, open_call(world, council), kari)
+    appoint(world, nomination, seat=council.seats.get(role="member", rank=1))
+    assert " Member " in Notification.objects.get(user=kari.user).body

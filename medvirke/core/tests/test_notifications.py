@@ -225,3 +225,16 @@ def test_an_unknown_mode_is_refused_at_the_field(client, world) -> None:
     )
     assert response.status_code == 200
     assert 'id="id_notification_mode_error"' in text(response)
+
+
+def test_a_failing_mail_server_does_not_break_the_change_and_the_notice_stays_in_the_app(
+    world, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr("medvirke.core.notify.send_mail", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([world.secretary, world.coordinator], SUBJECT, params={"body": "X"})
+    assert Notification.objects.count() == 2
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 2
