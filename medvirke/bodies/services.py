@@ -612,7 +612,13 @@ def request_deletion(representative: Representative, *, by: Any) -> bool:
             "current appointment must be ended. Medvirke does not yet anonymise people "
             "automatically: the request is recorded and must be carried out by hand for now."
         )
-        notify([*coordinators_of(organisations), *secretariats], subject, text, "", params=params)
+        notify(
+            [*coordinators_of(organisations), *secretariats],
+            subject,
+            text,
+            _url("representative_detail", rep.pk),
+            params=params,
+        )
     return True
 
 

@@ -392,6 +392,8 @@ def test_asking_to_be_deleted_records_it_tells_coordinator_and_secretariat(
         )
     )
     assert {world.coordinator.email, world.secretary.email} <= told
+    notice = Notification.objects.filter(user=world.coordinator).latest("pk")
+    assert notice.url == f"/representanter/{kari.pk}/"  # the person's page, for those allowed
     assert kari.user.email not in told
     # Asked again: nothing more is recorded or sent.
     before = Notification.objects.count()
