@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "medvirke.organisations.context_processors.current_organisation",
                 "medvirke.bodies.context_processors.navigation",
+                "medvirke.core.context_processors.notifications",
             ],
         },
     },

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -91,10 +91,7 @@ SECRETARIAT_BODY_URL = "body_detail"
 
 
 def _url(name: str, *args: Any) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+    return reverse(name, args=args)
 
 
 def _call_url_for_secretariat(call: Call) -> str:
@@ -628,14 +625,18 @@ REMINDER_DAYS = (90, 30)
 
 def remind_expiring_terms(on: date | None = None) -> int:
     """Tell the secretariat and the nominating organisation about every current term that
-    ends exactly 90 or 30 days from `on` (run daily). Once only per term and threshold: the
-    notification key records that the reminder went out. Returns the number of terms."""
+    ends within 90 days, and again within 30 (run daily). Each window catches up on days the
+    job did not run; once only per term and threshold, since the notification key records that
+    the reminder went out. Returns the number of terms reminded."""
     day = on or timezone.localdate()
     reminded = 0
-    for days in REMINDER_DAYS:
+    for index, days in enumerate(REMINDER_DAYS):
+        nearer = REMINDER_DAYS[index + 1] + 1 if index + 1 < len(REMINDER_DAYS) else 0
         terms = (
             Term.objects.current(day)
-            .filter(ends_on=day + timedelta(days=days))
+            .filter(
+                ends_on__gte=day + timedelta(days=nearer), ends_on__lte=day + timedelta(days=days)
+            )
             .select_related("seat__body__owner", "representative__user")
         )
         for term in terms:
@@ -653,7 +654,7 @@ def remind_expiring_terms(on: date | None = None) -> int:
                     ),
                     _url(SECRETARIAT_BODY_URL, body.pk) or _url("participation_representation"),
                     params={
-                        "days": days,
+                        "days": (term.ends_on - day).days,
                         "person": term.representative,
                         "role": _role(term.seat),
                         "body": body,

@@ -189,19 +189,25 @@ def term_ending_in(world, council, days: int, name: str) -> Term:  # type: ignor
     )
 
 
-def test_reminders_go_out_90_and_30_days_before_a_term_ends_and_only_once(
+def test_reminders_go_out_within_90_and_30_days_before_a_term_ends_and_only_once(
     world, council, other_coordinator
 ) -> None:
     in_90 = term_ending_in(world, council, 90, "Kari Nordmann")
     in_30 = term_ending_in(world, council, 30, "Ola Nordmann")
-    term_ending_in(world, council, 60, "Per Nordmann")
+    # The job did not run on the day this one was 90 days away: it is caught up.
+    in_60 = term_ending_in(world, council, 60, "Per Nordmann")
+    term_ending_in(world, council, 120, "Siv Nordmann")
     Notification.objects.all().delete()
     call_command("remind_expiring_terms")
     assert told() == {world.secretary.email, world.coordinator.email}
     keys = set(Notification.objects.values_list("key", flat=True))
-    assert keys == {f"term-expiry:{in_90.pk}:90", f"term-expiry:{in_30.pk}:30"}
-    assert Notification.objects.filter(user=world.secretary).count() == 2
-    assert not Notification.objects.filter(subject__contains="Per Nordmann").exists()
+    assert keys == {
+        f"term-expiry:{in_90.pk}:90",
+        f"term-expiry:{in_60.pk}:90",
+        f"term-expiry:{in_30.pk}:30",
+    }
+    assert Notification.objects.filter(user=world.secretary).count() == 3
+    assert not Notification.objects.filter(subject__contains="Siv Nordmann").exists()
     count = Notification.objects.count()
     call_command("remind_expiring_terms")
     assert Notification.objects.count() == count

@@ -11,8 +11,8 @@ from medvirke.bodies.services import REMINDER_DAYS, remind_expiring_terms
 class Command(BaseCommand):
     help = (
         "Notify the secretariat and the nominating organisation of every current term that ends "
-        f"in exactly {' or '.join(str(d) for d in REMINDER_DAYS)} days. Run once a day; "
-        "running it again the same day sends nothing twice."
+        f"within {' and again within '.join(str(d) for d in REMINDER_DAYS)} days. Run once a "
+        "day; a missed day is caught up, and nothing is sent twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
