@@ -28,7 +28,7 @@ def test_administrator_invites_a_colleague_who_sets_a_password(
     email = form.get_by_label(admin.t("E-mail address"))
     name = form.get_by_label(admin.t("Name"))
     role = form.get_by_label(admin.t("Role"))
-    message = form.get_by_label(admin.t("Message to the person (optional)"))
+    message = form.get_by_label(admin.t("Message to the person"))
     email.fill("kari.nordmann(at)example.no")
     name.fill("Kari Nordmann")
     role.select_option("case_handler")

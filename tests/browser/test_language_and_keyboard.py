@@ -126,11 +126,11 @@ def test_keyboard_only_user_can_skip_to_content_and_submit_forms(
 
     # The user menu (a disclosure) opens with Enter and logs out with Enter.
     menu = page.locator("details.mv-usermenu")
-    tab_to(browser, menu.locator("summary"), most=8)
+    tab_to(browser, menu.locator("summary"), most=16)
     keyboard.press("Enter")
     expect(menu).to_have_attribute("open", "")
     logout = menu.get_by_role("button", name=browser.t("Log out"))
-    tab_to(browser, logout, most=4)
+    tab_to(browser, logout, most=8)
     browser.press("Enter")
     assert browser.path.startswith("/konto/login/")
     expect(page.get_by_role("navigation", name=browser.t("Main menu"))).to_have_count(0)

@@ -27,7 +27,8 @@ def test_staff_member_logs_in_with_mfa(browser: CheckedPage, world: World, setti
 
     secret = browser.page.locator("#authenticator_secret").input_value()
     assert len(secret) >= 16
-    expect(browser.page.get_by_role("img", name=secret)).to_be_visible()  # the QR code
+    qr_name = browser.t("QR code for your authenticator app. The same secret is written out below.")
+    expect(browser.page.get_by_role("img", name=qr_name)).to_be_visible()  # the QR code
     wrong = f"{(int(totp_code(secret)) + 1) % 1_000_000:06d}"
     browser.page.locator("input[name=code]").fill(wrong)
     browser.submit(browser.t("Activate"))
