@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from medvirke.core.history import record, save_with_history
@@ -166,11 +167,16 @@ def nominee_warnings(
                 services.Warning(
                     "max_years",
                     _(
-                        "With this term %(person)s would have served %(years).1f years in "
+                        "With this term %(person)s would have served %(years)s years in "
                         "%(body)s; the "
                         "maximum is %(max)s."
                     )
-                    % {"person": person, "years": total, "body": body, "max": body.max_years},
+                    % {
+                        "person": person,
+                        "years": number_format(total, 1),
+                        "body": body,
+                        "max": body.max_years,
+                    },
                 )
             )
         result[nomination.pk] = warnings

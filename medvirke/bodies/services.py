@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -229,11 +230,16 @@ def conflict_warnings(
             Warning(
                 "max_years",
                 _(
-                    "With this term %(person)s would have served %(years).1f years in "
+                    "With this term %(person)s would have served %(years)s years in "
                     "%(body)s; the "
                     "maximum is %(max)s."
                 )
-                % {"person": representative, "years": served, "body": body, "max": body.max_years},
+                % {
+                    "person": representative,
+                    "years": number_format(served, 1),
+                    "body": body,
+                    "max": body.max_years,
+                },
             )
         )
     return warnings
@@ -415,7 +421,7 @@ def appoint(
             [nom.representative.user],
             gettext_lazy("You have been appointed to %(body)s"),
             gettext_lazy(
-                "%(owner)s has appointed you %(role)s in %(body)s from %(from)s to %(to)s, "
+                "%(owner)s has appointed you as %(role)s in %(body)s from %(from)s to %(to)s, "
                 "nominated by %(org)s. Confirm the appointment under My engagements; the "
                 "letter of appointment is there too."
             ),
