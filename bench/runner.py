@@ -455,7 +455,7 @@ def machine() -> dict[str, Any]:
         cursor.execute("SHOW server_version")
         info["postgresql"] = cursor.fetchone()[0]  # type: ignore[index]
     wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
-    info["wrk"] = (wrk.stdout or wrk.stderr).split("\n", 1)[0].strip()
+    info["wrk"] = (wrk.stdout or wrk.stderr).split("\n", 1)[0].split(" Copyright")[0].strip()
     return info
 
 
@@ -470,7 +470,8 @@ def machine_jiffies() -> tuple[int, int]:
 
 
 def snapshot() -> dict[int, tuple[int, str, int]]:
-    """{pid: (parent pid, command name, CPU ticks used so far)} of every process."""
+    """{pid: (parent pid, command name, CPU ticks used so far by it and its ended
+    children)} of every process."""
     found = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -479,11 +480,13 @@ def snapshot() -> dict[int, tuple[int, str, int]]:
             except OSError:
                 continue
             fields = tail.split()
-            # After the command: state, ppid, ..., utime (12th), stime (13th).
+            # After the command: state, ppid, ..., utime, stime, cutime, cstime (12th–15th).
+            # cutime/cstime hold the time of children that ended and were waited for, so work
+            # done by short-lived processes is not lost.
             found[int(entry.name)] = (
                 int(fields[1]),
                 head.split("(", 1)[1],
-                int(fields[11]) + int(fields[12]),
+                sum(int(f) for f in fields[11:15]),
             )
     return found
 
@@ -524,7 +527,7 @@ class QuietWait:
 class CpuMeter:
     """During one wrk run: the share of the machine's CPU used by processes that are not the
     benchmark's (gunicorn and its workers, PostgreSQL, wrk, this script). High values mean the
-    figures are disturbed. Processes that end during the run are missed (counted as ours)."""
+    figures are disturbed."""
 
     def __init__(self, server_pid: int) -> None:
         self.server_pid = server_pid
@@ -546,6 +549,9 @@ class CpuMeter:
         busy, total = machine_jiffies()
         end_others = self.others(snapshot())
         other = sum(t - self.start_others.get(pid, 0) for pid, t in end_others.items())
+        # A process that ended during the run: its whole lifetime moved to its parent's
+        # children time (counted above), so take off what it had used before the run.
+        other -= sum(t for pid, t in self.start_others.items() if pid not in end_others)
         elapsed = max(1, total - self.start_total)
         self.busy_share = (busy - self.start_busy) / elapsed
         self.other_share = max(0.0, other / elapsed)
