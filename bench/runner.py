@@ -84,7 +84,8 @@ class PageSummary:
     rps: float
     non2xx: int
     ratio_p95: float
-    rounds_p95_ms: list[float] = field(default_factory=list)
+    # The rounds (from 1) the medians are taken over, and their ratios.
+    rounds_used: list[int] = field(default_factory=list)
     rounds_ratio: list[float] = field(default_factory=list)
     # Highest share of the machine's CPU used by other work during one of this page's runs.
     max_other_cpu: float = 0.0
@@ -122,6 +123,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=2,
         help="measure a page again (after waiting for quiet) when other work used more than "
         "10%% of the CPU during its run",
+    )
+    parser.add_argument(
+        "--from-json",
+        metavar="PATH",
+        help="measure nothing: summarise an earlier run's JSON again and rewrite the reports",
     )
     parser.add_argument(
         "--docs",
@@ -675,29 +681,41 @@ def run_wrk(
 # --- Summary and report -----------------------------------------------------------------------
 
 
+OTHER_CPU_WARNING = 0.10
+
+
+def is_clean(run: dict[str, Any]) -> bool:
+    return bool(run.get("other_cpu", 0.0) <= OTHER_CPU_WARNING)
+
+
 def summarise(pages: list[Page], rounds: list[dict[str, dict[str, Any]]]) -> dict[str, Any]:
-    """Medians across rounds; the ratio is taken per round against that round's /healthz."""
+    """Medians across the rounds in which neither the page's run nor that round's /healthz run
+    was disturbed by other work (all rounds when there is no such round). The ratio is taken
+    per round against that round's /healthz. Non-2xx responses are counted in every round."""
     summary: dict[str, Any] = {}
     for page in pages:
-        runs = [r[page.key] for r in rounds]
-        ratios = [r[page.key]["p95_ms"] / r["healthz"]["p95_ms"] for r in rounds]
+        used = [
+            n for n, r in enumerate(rounds) if is_clean(r[page.key]) and is_clean(r["healthz"])
+        ] or list(range(len(rounds)))
+        runs = [rounds[n][page.key] for n in used]
+        ratios = [rounds[n][page.key]["p95_ms"] / rounds[n]["healthz"]["p95_ms"] for n in used]
         summary[page.key] = asdict(
             PageSummary(
                 p50_ms=statistics.median(x["p50_ms"] for x in runs),
                 p95_ms=statistics.median(x["p95_ms"] for x in runs),
                 p99_ms=statistics.median(x["p99_ms"] for x in runs),
                 rps=statistics.median(x["rps"] for x in runs),
-                non2xx=sum(x["non2xx"] for x in runs),
+                non2xx=sum(r[page.key]["non2xx"] for r in rounds),
                 ratio_p95=statistics.median(ratios),
-                rounds_p95_ms=[x["p95_ms"] for x in runs],
+                rounds_used=[n + 1 for n in used],
                 rounds_ratio=[round(x, 2) for x in ratios],
-                max_other_cpu=max(x.get("other_cpu", 0.0) for x in runs),
+                max_other_cpu=max(
+                    max(x.get("other_cpu", 0.0), rounds[n]["healthz"].get("other_cpu", 0.0))
+                    for n, x in zip(used, runs, strict=True)
+                ),
             )
         )
     return summary
-
-
-OTHER_CPU_WARNING = 0.10
 
 
 def verdicts(pages: list[Page], summary: dict[str, Any]) -> list[str]:
@@ -705,8 +723,8 @@ def verdicts(pages: list[Page], summary: dict[str, Any]) -> list[str]:
     disturbed = max(summary[page.key]["max_other_cpu"] for page in pages)
     if disturbed > OTHER_CPU_WARNING:
         problems.append(
-            f"Other work used up to {disturbed:.0%} of the machine's CPU during a run; "
-            "the figures are disturbed (see the per-round table)."
+            f"Some pages had no undisturbed round: other work used up to {disturbed:.0%} of the "
+            "machine's CPU during a run counted; those figures are unreliable."
         )
     for page in pages:
         s = summary[page.key]
@@ -755,11 +773,14 @@ def markdown(data: dict[str, Any], pages: list[Page]) -> str:
         "",
         "## Latency and throughput",
         "",
-        "Medians across rounds. The ratio is each round's page p95 ÷ that round's /healthz p95, "
-        "median across rounds. Non-2xx is the total over all rounds (3xx included).",
+        "Medians across the rounds in which other work on the machine disturbed neither the "
+        "page's run nor that round's /healthz run (see the per-round table; all rounds if none "
+        "was undisturbed). The ratio is each such round's page p95 ÷ that round's /healthz p95, "
+        "median across those rounds. Non-2xx is the total over all rounds (3xx included).",
         "",
-        "| Page | Path | p50 ms | p95 ms | p99 ms | req/s | non-2xx | p95 ÷ /healthz | Target |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| Page | Path | p50 ms | p95 ms | p99 ms | req/s | non-2xx | p95 ÷ /healthz | Rounds "
+        "| Target |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for page in pages:
         x = s[page.key]
@@ -774,7 +795,7 @@ def markdown(data: dict[str, Any], pages: list[Page]) -> str:
         out.append(
             f"| {page.label} | `{page.path}` | {x['p50_ms']:.1f} | {x['p95_ms']:.1f} | "
             f"{x['p99_ms']:.1f} | {x['rps']:.0f} | {x['non2xx']} | {x['ratio_p95']:.1f}× | "
-            f"{verdict} |"
+            f"{', '.join(map(str, x['rounds_used']))} | {verdict} |"
         )
     out += [
         "",
@@ -807,15 +828,19 @@ def markdown(data: dict[str, Any], pages: list[Page]) -> str:
         "",
         "In brackets: the share of the machine's CPU that other work (not gunicorn, "
         "PostgreSQL or wrk) used during that run; more than "
-        f"{OTHER_CPU_WARNING:.0%} means the run was disturbed.",
+        f"{OTHER_CPU_WARNING:.0%} means the run was disturbed, and it is struck through when "
+        "the summary above leaves it out.",
         "",
         "| Page | " + " | ".join(f"Round {i + 1}" for i in range(a["rounds"])) + " |",
         "|---|" + "---:|" * a["rounds"],
     ]
     for page in pages:
+        used = s[page.key]["rounds_used"]
         cells = [
             f"{r[page.key]['p95_ms']:.1f} ({r[page.key].get('other_cpu', 0):.0%})"
-            for r in data["rounds"]
+            if n + 1 in used
+            else f"~~{r[page.key]['p95_ms']:.1f}~~ ({r[page.key].get('other_cpu', 0):.0%})"
+            for n, r in enumerate(data["rounds"])
         ]
         out.append(f"| {page.label} | " + " | ".join(cells) + " |")
     out += [
@@ -832,8 +857,14 @@ def markdown(data: dict[str, Any], pages: list[Page]) -> str:
         "the person.",
         "- `bench/report.lua` counts every response that is not 2xx in each wrk thread; wrk "
         "itself only counts 4xx and 5xx.",
+        "- Other work on the same machine (tests, builds) distorts the figures. The harness "
+        "counts the CPU that processes other than gunicorn, PostgreSQL and wrk use during each "
+        "run, waits for quiet before starting, measures a disturbed page again after waiting "
+        "(`--retries`, within one waiting budget, `--wait-quiet`), and leaves rounds that stay "
+        "disturbed out of the medians.",
         "- Quick run: `bench/run --scale small` (writes `bench/results/small-latest.*`, "
-        "leaves this file alone).",
+        "leaves this file alone). `bench/run --from-json FILE` summarises an earlier run again "
+        "without measuring.",
     ]
     if data["problems"]:
         out += ["", "## Problems", "", *[f"- {p}" for p in data["problems"]]]
@@ -846,6 +877,12 @@ def markdown(data: dict[str, Any], pages: list[Page]) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     write_docs = args.docs if args.docs is not None else args.scale == "national"
+    if args.from_json:
+        earlier: dict[str, Any] = json.loads(Path(args.from_json).read_text())
+        if args.docs is None:
+            write_docs = earlier["config"]["scale"] == "national"
+        ok = write_reports(earlier, [Page(**p) for p in earlier["pages"]], write_docs)
+        return 0 if ok else 1
     # SIGTERM/SIGHUP exit through Python so atexit stops gunicorn (Ctrl-C does so already).
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
@@ -908,7 +945,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
 
-    summary = summarise(pages, rounds)
     data: dict[str, Any] = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "config": {
@@ -929,15 +965,23 @@ def main(argv: list[str] | None = None) -> int:
         "row_counts": counts,
         "targets": asdict(targets),
         "pages": [asdict(p) for p in pages],
-        "summary": summary,
         "queries": queries,
         "rounds": rounds,
     }
+    ok = write_reports(data, pages, write_docs)
+    log(f"done in {time.monotonic() - started:.0f} s")
+    return 0 if ok else 1
+
+
+def write_reports(data: dict[str, Any], pages: list[Page], write_docs: bool) -> bool:
+    """Summarise, write the JSON and the Markdown report; False when a page had non-2xx."""
+    summary = data["summary"] = summarise(pages, data["rounds"])
     data["problems"] = verdicts(pages, summary)
-    json_path = RESULTS / f"{args.scale}-latest.json"
+    queries = data["queries"]
+    json_path = RESULTS / f"{data['config']['scale']}-latest.json"
     json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     report = markdown(data, pages)
-    (RESULTS / f"{args.scale}-latest.md").write_text(report)
+    (RESULTS / f"{data['config']['scale']}-latest.md").write_text(report)
     if write_docs:
         DOCS.parent.mkdir(exist_ok=True)
         DOCS.write_text(report)
@@ -953,8 +997,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     for problem in data["problems"]:
         log(f"PROBLEM: {problem}")
-    log(f"done in {time.monotonic() - started:.0f} s")
-    return 1 if any(summary[p.key]["non2xx"] for p in pages) else 0
+    return not any(summary[p.key]["non2xx"] for p in pages)
 
 
 if __name__ == "__main__":
