@@ -9,7 +9,8 @@ import re
 import zlib
 
 OBJ = re.compile(rb"(\d+) 0 obj\s*(.*?)endobj", re.S)
-STREAM = re.compile(rb"<<(.*)>>\s*stream\r?\n(.*?)\r?\nendstream", re.S)
+STREAM = re.compile(rb"<<(.*)>>\s*stream\r?\n", re.S)
+LENGTH = re.compile(rb"/Length (\d+)")
 
 
 def _objects(pdf: bytes) -> dict[int, tuple[bytes, bytes | None]]:
@@ -19,7 +20,12 @@ def _objects(pdf: bytes) -> dict[int, tuple[bytes, bytes | None]]:
         if match is None:
             objects[int(number)] = (body, None)
             continue
-        head, data = match.groups()
+        # Slice by /Length: compressed bytes may themselves end in CR or LF, so the data cannot
+        # be found by looking for the line break before "endstream".
+        (head,) = match.groups()
+        length = LENGTH.search(head)
+        assert length is not None, "Typst writes a direct /Length on every stream"
+        data = body.strip()[match.end() : match.end() + int(length.group(1))]
         for name in re.findall(rb"/(ASCIIHexDecode|FlateDecode)", head):
             if name == b"ASCIIHexDecode":
                 data = bytes.fromhex(re.sub(rb"[^0-9A-Fa-f]", b"", data.split(b">")[0]).decode())
