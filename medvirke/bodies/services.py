@@ -20,6 +20,7 @@ from medvirke.core.history import record, save_with_history
 from medvirke.core.models import AuditEvent, Notification
 from medvirke.core.notify import notify
 from medvirke.organisations.models import Organisation, StaffRole
+from medvirke.representatives import services as rep_services
 from medvirke.representatives.models import Affiliation, Representative
 
 from .models import Body, Call, Nomination, Seat, Term, total_years
@@ -590,17 +591,10 @@ def request_deletion(representative: Representative, *, by: Any) -> bool:
     nominated or hold or held a term. Anonymisation itself is a later, separate step.
     Returns False if the request was already recorded (nothing is sent twice)."""
     with transaction.atomic():
-        rep = (
-            Representative.objects.select_for_update()
-            .select_related("user")
-            .get(pk=representative.pk)
-        )
-        if rep.deletion_requested_at is not None:
-            representative.deletion_requested_at = rep.deletion_requested_at
+        # The representatives app owns the record; this workflow adds who must be told.
+        if not rep_services.record_deletion_request(representative, by=by):
             return False
-        rep.deletion_requested_at = timezone.now()
-        save_with_history(rep, actor=by, note="the person asked to be deleted")
-        representative.deletion_requested_at = rep.deletion_requested_at
+        rep = representative
         bodies = Body.objects.filter(
             Q(seats__terms__representative=rep) | Q(calls__nominations__representative=rep)
         ).distinct()

@@ -238,3 +238,17 @@ def _delete_with_history(obj: EmploymentDeclaration | ExternalEngagement, *, by:
 def save_experience_area(area: ExperienceArea, *, by: Any) -> None:
     """Add or change an entry in the managed list of experience areas."""
     save_with_history(area, actor=by)
+
+
+def record_deletion_request(representative: Representative, *, by: Any) -> bool:
+    """Record (once) that the person asked to have their data deleted, with history.
+    Returns False if it was already recorded. Anonymisation is a later, separate step."""
+    with transaction.atomic():
+        rep = Representative.objects.select_for_update().get(pk=representative.pk)
+        if rep.deletion_requested_at is not None:
+            representative.deletion_requested_at = rep.deletion_requested_at
+            return False
+        rep.deletion_requested_at = timezone.now()
+        save_with_history(rep, actor=by, note="the person asked to be deleted")
+        representative.deletion_requested_at = rep.deletion_requested_at
+    return True
