@@ -14,6 +14,9 @@ def _test_settings(settings):  # type: ignore[no-untyped-def]
     from django.core.cache import cache
 
     cache.clear()  # cached fragments must not leak from one test into the next
+    from medvirke.organisations import tree_index
+
+    tree_index.forget()
 
 
 @pytest.fixture

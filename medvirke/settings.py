@@ -90,9 +90,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "medvirke.organisations.context_processors.current_organisation",
-                "medvirke.bodies.context_processors.navigation",
-                "medvirke.core.context_processors.notifications",
+                # The person's menu, organisation switcher and unread count (cached).
+                "medvirke.bodies.context_processors.layout",
             ],
         },
     },

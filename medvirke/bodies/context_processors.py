@@ -1,26 +1,53 @@
-"""The main menu's role-aware entries. Lives in the top app because it links to every app's
-pages; each lookup runs only if the template asks for it."""
+"""What the page layout shows about the logged-in person: the role-aware menu entries, the
+organisation switcher and the unread count. Lives in the top app because the menu links to every
+app's pages.
+
+All of it comes from one cached summary (core/layout.py): no query at all while the person's
+`layout_version` is unchanged, three small queries when it has changed.
+"""
 
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from medvirke.core.layout import cached_layout
+from medvirke.core.models import Notification
 from medvirke.organisations.models import StaffRole
 from medvirke.representatives.models import Representative
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
+def summary_for(user: Any) -> dict[str, Any]:
+    roles = list(
+        StaffRole.objects.for_user(user)
+        .select_related("organisation")
+        .order_by("organisation__name", "organisation_id")
+        .only("role", "organisation__name")
+    )
+    organisations: dict[int, dict[str, Any]] = {}
+    for role in roles:
+        organisations.setdefault(
+            role.organisation_id, {"pk": role.organisation_id, "name": role.organisation.name}
+        )
+    return {
+        "menu": {
+            "staff": bool(roles),
+            "coordinator": any(r.role == StaffRole.Role.COORDINATOR for r in roles),
+            "representative": Representative.objects.filter(user=user).exists(),
+        },
+        "organisations": list(organisations.values()),
+        "unread": Notification.objects.for_user(user).unread().count(),
+    }
+
+
+def layout(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-
-    def menu() -> dict[str, bool]:
-        roles = set(StaffRole.objects.for_user(user).values_list("role", flat=True))
-        return {
-            "staff": bool(roles),
-            "coordinator": StaffRole.Role.COORDINATOR in roles,
-            "representative": Representative.objects.filter(user=user).exists(),
-        }
-
-    return {"menu": SimpleLazyObject(menu)}
+    summary = SimpleLazyObject(lambda: cached_layout(user, lambda: summary_for(user)))
+    return {
+        "menu": SimpleLazyObject(lambda: summary["menu"]),
+        "my_organisations": lambda: summary["organisations"],
+        "unread_notifications": lambda: summary["unread"],
+        "current_organisation_id": request.session.get("current_organisation"),
+    }

@@ -61,11 +61,10 @@ def can_view(user: Any, body: Body) -> bool:
 
 
 def get_body_for_user(user: Any, pk: int, manage: bool = False) -> Body:
-    """The body with its owner (and the owner's ancestors); 403 unless allowed."""
+    """The body with its owner and secretariat loaded; 403 unless allowed."""
     body = get_object_or_404(
         Body.objects.select_related("owner").prefetch_related("secretariat"), pk=pk
     )
-    body.owner = Organisation.objects.with_ancestors().get(pk=body.owner_id)
     allowed = can_manage(user, body) if manage else can_view(user, body)
     if not allowed:
         raise PermissionDenied

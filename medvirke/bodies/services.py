@@ -54,7 +54,7 @@ def coordinators_of(organisations: Iterable[Organisation | int | None]) -> list[
     if not ids:
         return []
     lineage: set[int] = set()
-    for org in Organisation.objects.with_ancestors().filter(pk__in=ids):
+    for org in Organisation.objects.filter(pk__in=ids):
         lineage.update(org.lineage_ids())
     return list(
         get_user_model()
@@ -73,7 +73,7 @@ def secretariat_of(body: Body) -> list[Any]:
     people = list(body.secretariat.filter(is_active=True))
     if people:
         return people
-    lineage = Organisation.objects.with_ancestors().get(pk=body.owner_id).lineage_ids()
+    lineage = Organisation.objects.get(pk=body.owner_id).lineage_ids()
     for role in (StaffRole.Role.SECRETARIAT, StaffRole.Role.ADMINISTRATOR):
         people = list(
             get_user_model()

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -205,6 +206,15 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
     def not_emailed(self) -> "NotificationQuerySet":
         return self.filter(emailed_at__isnull=True)
+
+    def mark_read(self) -> int:
+        """Mark these read now; the owners' unread counts in the header change."""
+        from .layout import bump_layout
+
+        user_ids = set(self.unread().values_list("user_id", flat=True))
+        updated = self.unread().update(read_at=timezone.now())
+        bump_layout(user_ids)
+        return updated
 
 
 class Notification(models.Model):

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import ngettext
 
+from .layout import bump_layout
 from .models import Notification
 
 Text = str | Promise
@@ -87,6 +88,7 @@ def notify(
                 )
             )
     created = Notification.objects.bulk_create(rows)
+    bump_layout(people)  # the unread count in their header changes
     immediate = [
         n.pk
         for n in created

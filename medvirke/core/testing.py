@@ -129,3 +129,18 @@ def nb(message: str, **params: Any) -> str:
     catalog = trans_real.translation("nb")._catalog  # type: ignore[attr-defined]
     assert text != message or message in catalog, f"not translated to Bokmål: {message!r}"
     return str(text % params if params else text)
+
+
+def count_queries(client: Any, url: str) -> int:
+    """SQL queries of one GET of `url` in the steady state: the page is visited once first, so
+    per-person caches (the page layout, core/layout.py) are warm, as they are for every visit
+    but the first after a change. The cold first visit costs at most three queries more
+    (tested in bodies/tests/test_layout_summary.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert client.get(url).status_code == 200, url
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)

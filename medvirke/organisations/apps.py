@@ -6,3 +6,6 @@ class OrganisationsConfig(AppConfig):
     name = "medvirke.organisations"
     label = "organisations"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (keeps the cached page layout true)

@@ -2,13 +2,14 @@
 forums) and the staff roles people hold in them."""
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,9 +17,8 @@ from stdnum.no import orgnr
 
 from medvirke.core.models import TrackedModel
 
-# How far up the tree we look in one query (RHF → HF → clinic → department → unit → team).
+# How deep the tree may be (RHF → HF → clinic → department → unit → team).
 ANCESTOR_DEPTH = 6
-ANCESTOR_PATH = "__".join(["parent"] * ANCESTOR_DEPTH)
 
 
 def validate_org_number(value: str) -> None:
@@ -49,16 +49,19 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
             return self
         return self.filter(Q(name__icontains=text) | Q(short_name__icontains=text))
 
-    def with_ancestors(self) -> "OrganisationQuerySet":
-        return self.select_related(ANCESTOR_PATH)
-
     def with_child_count(self) -> "OrganisationQuerySet":
         return self.annotate(child_count=models.Count("children", distinct=True))
 
     def stamp(self) -> str:
-        """Changes whenever any organisation is saved, added or removed (one indexed query)."""
-        row = Organisation.objects.aggregate(n=models.Count("id"), t=models.Max("updated_at"))
-        return f"{row['n']}-{row['t'].timestamp() if row['t'] else 0}"
+        """Changes whenever any organisation is saved, added or removed (one indexed query;
+        plain SQL because the ORM takes longer to build this query than the database to run
+        it, and it runs on every organisation page)."""
+        table = connection.ops.quote_name(Organisation._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*), MAX(updated_at) FROM {table}")  # noqa: S608
+            count, latest = cursor.fetchone()
+        # Only characters every cache backend accepts in a key.
+        return re.sub(r"[^0-9A-Za-z.:-]", "_", f"{count}-{latest}")
 
 
 class Organisation(TrackedModel):
@@ -130,24 +133,28 @@ class Organisation(TrackedModel):
     def is_active(self) -> bool:
         return self.ended_on is None
 
-    def ancestors(self) -> list["Organisation"]:
-        """Parents from the root down, using what `with_ancestors()` already fetched."""
-        chain = []
-        node = self
-        for _i in range(ANCESTOR_DEPTH):
-            # Follow only what select_related cached; never query per level.
-            if node.parent_id is None or not Organisation.parent.is_cached(node):
-                break
-            node = node.parent  # type: ignore[assignment]
-            chain.append(node)
-        return list(reversed(chain))
+    def ancestors(self) -> list[Any]:
+        """Parents from the root down (name and pk), from the in-memory tree index."""
+        from . import tree_index
+
+        index = tree_index.current()
+        if self.pk not in index:
+            return []
+        return index.ancestors(self.pk)
 
     def lineage_ids(self) -> list[int]:
         """This organisation's id and its ancestors' (roles reach down the tree)."""
-        node = self
-        if self.parent_id is not None and not Organisation.parent.is_cached(self):
-            node = Organisation.objects.with_ancestors().get(pk=self.pk)
-        return [self.pk, *[a.pk for a in node.ancestors()]]
+        from . import tree_index
+
+        index = tree_index.current()
+        if self.pk in index:
+            return index.lineage(self.pk)
+        # Not in the index yet (created in this very transaction, not yet seen): walk up.
+        chain, node = [self.pk], self.parent
+        while node is not None and node.pk not in chain:
+            chain.append(node.pk)
+            node = node.parent
+        return chain
 
     def clean(self) -> None:
         if self.parent_id and self.pk:
@@ -165,6 +172,24 @@ class Organisation(TrackedModel):
 
 
 class StaffRoleQuerySet(models.QuerySet["StaffRole"]):
+    def listing(self) -> list[dict[str, Any]]:
+        """Rows for a staff table as plain dicts: a big HF has hundreds of roles, and building
+        a model instance per row (plus its user) costs more than the rest of the page."""
+        labels = {value: str(label) for value, label in StaffRole.Role.choices}
+        rows = self.order_by("user__full_name", "user__email", "role").values(
+            "pk", "role", "created_at", "user__full_name", "user__email"
+        )
+        return [
+            {
+                "pk": row["pk"],
+                "name": row["user__full_name"] or row["user__email"],
+                "email": row["user__email"],
+                "role": labels.get(row["role"], row["role"]),
+                "since": row["created_at"],
+            }
+            for row in rows
+        ]
+
     def for_user(self, user: Any) -> "StaffRoleQuerySet":
         if not user.is_authenticated:
             return self.none()

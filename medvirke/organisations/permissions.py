@@ -56,10 +56,10 @@ def can_view_organisations(user: Any) -> bool:
 
 
 def get_organisation_for_user(user: Any, pk: int, action: str | None = None) -> Organisation:
-    """The organisation with its ancestors loaded; 403 unless `user` may do `action` on it."""
+    """The organisation; 403 unless `user` may do `action` on it."""
     if not can_view_organisations(user):
         raise PermissionDenied
-    organisation = get_object_or_404(Organisation.objects.with_ancestors(), pk=pk)
+    organisation = get_object_or_404(Organisation, pk=pk)
     if action is not None and not can(user, action, organisation):
         raise PermissionDenied
     return organisation

@@ -125,9 +125,8 @@ def _detail_context(request: HttpRequest, organisation: Organisation) -> dict[st
         ],
     }
     if may["view_staff"]:
-        context["staff"] = organisation.staff_roles.select_related("user").order_by(
-            "user__full_name", "role"
-        )
+        # Called by the template only when its cached staff table is out of date.
+        context["staff_rows"] = organisation.staff_roles.listing
     if may["invite"]:
         context["invitations"] = (
             Invitation.objects.pending()

@@ -5,13 +5,12 @@ import html
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from medvirke.bodies.models import Call, Nomination, Term
 from medvirke.core.models import AuditEvent
+from medvirke.core.testing import count_queries
 from medvirke.representatives.models import EmploymentDeclaration, ExperienceArea
 
 from .participation_support import (
@@ -328,10 +327,7 @@ def grow(world, council, n: int) -> Call:  # type: ignore[no-untyped-def]
 
 
 def queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
+    return count_queries(client, url)
 
 
 @pytest.mark.parametrize("page", ["calls", "representation", "call"])

@@ -6,8 +6,6 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +14,7 @@ from medvirke.bodies.letters import appointment_letter, mandate_summary
 from medvirke.bodies.models import Term
 from medvirke.core.history import log_access
 from medvirke.core.models import AuditEvent, Notification
+from medvirke.core.testing import count_queries
 from medvirke.representatives.models import (
     EmploymentDeclaration,
     ExperienceArea,
@@ -104,9 +103,7 @@ def test_my_engagements_query_count_is_flat(client, world, council, kari_term) -
     kari = kari_term.representative
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("participation_engagements")).status_code == 200
-        return len(ctx.captured_queries)
+        return count_queries(client, reverse("participation_engagements"))
 
     def add(n: int) -> None:
         for i in range(n):

@@ -6,8 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +14,7 @@ from medvirke.bodies import services
 from medvirke.bodies.models import Body, Call, Nomination, Term
 from medvirke.core.history import record
 from medvirke.core.models import AuditEvent
-from medvirke.core.testing import UserFactory
+from medvirke.core.testing import UserFactory, count_queries
 from medvirke.organisations.models import Organisation
 from medvirke.representatives.models import (
     Affiliation,
@@ -31,11 +29,8 @@ pytestmark = pytest.mark.django_db
 MAX_QUERIES = 25
 
 
-def queries(client: Any, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
+def queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    return count_queries(client, url)
 
 
 def people(world: Any, tag: str, n: int) -> list[Representative]:

@@ -4,18 +4,15 @@ under "Varsler" for the person only, and marked as read."""
 import html
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection, transaction
-from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from medvirke.core.context_processors import notifications as notifications_context
 from medvirke.core.models import Notification
 from medvirke.core.notify import notify
+from medvirke.core.testing import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -170,9 +167,7 @@ def test_an_outside_next_address_is_not_followed(client, world) -> None:
 
 def test_the_list_query_count_is_flat(client, world) -> None:
     def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("notifications")).status_code == 200
-        return len(ctx.captured_queries)
+        return count_queries(client, reverse("notifications"))
 
     client.force_login(world.secretary)
     for i in range(3):
@@ -181,20 +176,6 @@ def test_the_list_query_count_is_flat(client, world) -> None:
     for i in range(60):
         notify([world.secretary], SUBJECT, params={"body": i})
     assert count() == small
-
-
-def test_the_unread_count_for_templates(world) -> None:
-    notify([world.secretary], SUBJECT, params={"body": "A"})
-    notify([world.secretary], SUBJECT, params={"body": "B"})
-    request = RequestFactory().get("/")
-    request.user = world.secretary
-    context = notifications_context(request)
-    with CaptureQueriesContext(connection) as ctx:
-        assert context["unread_notifications"]() == 2
-        assert context["unread_notifications"]() == 2
-    assert len(ctx.captured_queries) == 1  # counted once per request
-    request.user = AnonymousUser()
-    assert notifications_context(request) == {}
 
 
 # --- the choice on the profile --------------------------------------------------------------------

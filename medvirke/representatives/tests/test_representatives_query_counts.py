@@ -2,11 +2,9 @@
 at 200 (and with as many employments, engagements and affiliations on the profile)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from medvirke.core.testing import UserFactory
+from medvirke.core.testing import UserFactory, count_queries
 from medvirke.organisations.models import Organisation
 from medvirke.representatives.models import (
     Affiliation,
@@ -22,10 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
+    return count_queries(client, url)
 
 
 def grow(world, kari: Representative, n: int) -> None:  # type: ignore[no-untyped-def]

@@ -154,7 +154,7 @@ def body_create(request: HttpRequest) -> HttpResponse:
             },
         )
     try:
-        owner = Organisation.objects.with_ancestors().get(pk=int(raw))
+        owner = Organisation.objects.get(pk=int(raw))
     except (ValueError, Organisation.DoesNotExist) as exc:
         raise Http404 from exc
     if not may_create_in(user, owner):
