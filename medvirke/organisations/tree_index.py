@@ -29,6 +29,8 @@ class TreeIndex:
     stamp: str
     parent: dict[int, int | None] = field(default_factory=dict)
     name: dict[int, str] = field(default_factory=dict)
+    # For the search: (pk, name, short name, kind, ended), sorted by name.
+    rows: list[tuple[int, str, str, str, bool]] = field(default_factory=list)
 
     def __contains__(self, pk: object) -> bool:
         return pk in self.parent
@@ -41,6 +43,16 @@ class TreeIndex:
             chain.append(node)
             node = self.parent.get(node)
         return chain
+
+    def search(self, text: str) -> list[tuple[int, str, str, str, bool]]:
+        """Organisations whose name or short name contains `text` (any case), by name: in
+        memory, because the whole register is a few thousand names."""
+        needle = text.strip().casefold()
+        return [
+            row
+            for row in self.rows
+            if needle in row[1].casefold() or (row[2] and needle in row[2].casefold())
+        ]
 
     def ancestors(self, pk: int) -> list[Crumb]:
         """Parents from the root down, for breadcrumbs."""
@@ -78,8 +90,12 @@ def current() -> TreeIndex:
     index = _index.get("tree")
     if index is None or index.stamp != stamp:
         index = TreeIndex(stamp)
-        for pk, parent_id, name in Organisation.objects.values_list("pk", "parent_id", "name"):
+        rows = Organisation.objects.order_by("name", "pk").values_list(
+            "pk", "parent_id", "name", "short_name", "kind", "ended_on"
+        )
+        for pk, parent_id, name, short_name, kind, ended_on in rows:
             index.parent[pk] = parent_id
             index.name[pk] = name
+            index.rows.append((pk, name, short_name, kind, ended_on is not None))
         _index["tree"] = index
     return index

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from medvirke.core.models import AuditEvent
 
-from . import permissions, services
+from . import permissions, services, tree_index
 from .forms import (
     CHILD_KINDS,
     TOP_LEVEL_KINDS,
@@ -92,14 +92,13 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 def _tree_listing(request: HttpRequest, group: str, query: str, page_number: str) -> str:
     if query:
-        organisations = Organisation.objects.search(query).select_related("parent")
-    else:
-        children = Organisation.objects.order_by("name").with_child_count()
-        organisations = (
-            Organisation.objects.of_kinds(GROUPS[group][1])
-            .select_related("parent")
-            .prefetch_related(Prefetch("children", queryset=children))
-        )
+        return _search_listing(request, query, page_number)
+    children = Organisation.objects.order_by("name").with_child_count()
+    organisations = (
+        Organisation.objects.of_kinds(GROUPS[group][1])
+        .select_related("parent")
+        .prefetch_related(Prefetch("children", queryset=children))
+    )
     page = Paginator(organisations.with_child_count().order_by("name"), PAGE_SIZE).get_page(
         page_number
     )
@@ -107,6 +106,34 @@ def _tree_listing(request: HttpRequest, group: str, query: str, page_number: str
         "organisations/_tree_list.html",
         {"page": page, "query": query, "group": group},
         request,
+    )
+
+
+def _search_listing(request: HttpRequest, query: str, page_number: str) -> str:
+    """Search results from the in-memory tree index: no query, and rows as plain dicts with
+    their labels ready, since a search is rarely repeated and so not worth caching."""
+    index = tree_index.current()
+    kinds = {value: str(label) for value, label in Organisation.Kind.choices}
+    ended = str(_("ended"))
+    page = Paginator(index.search(query), PAGE_SIZE).get_page(page_number)
+    page.object_list = [
+        {
+            "url": reverse("organisation_detail", args=[pk]),
+            "name": name,
+            "meta": ", ".join(
+                part
+                for part in (
+                    kinds.get(kind, kind),
+                    index.name.get(index.parent.get(pk) or 0, ""),
+                    ended if is_ended else "",
+                )
+                if part
+            ),
+        }
+        for pk, name, _short, kind, is_ended in page.object_list
+    ]
+    return render_to_string(
+        "organisations/_search_list.html", {"page": page, "query": query}, request
     )
 
 
