@@ -25,14 +25,16 @@ from django.utils.translation import gettext as _
 
 from medvirke.core.models import AccessLogEntry, AuditEvent, Notification
 from medvirke.organisations.models import StaffRole
+from medvirke.representatives import services as rep_services
 from medvirke.representatives.models import (
     Affiliation,
     EmploymentDeclaration,
     ExternalEngagement,
     Representative,
 )
+from medvirke.representatives.permissions_deletion import EXTRA_DELETION_SCOPE
 
-from .models import Nomination, Term
+from .models import Body, Nomination, Term
 
 
 def _json_value(value: Any) -> Any:
@@ -302,3 +304,67 @@ def as_json(sections: list[Section]) -> dict[str, Any]:
         else:
             data[section.key] = items
     return data
+
+
+# --- Carrying out a deletion request: this app's part ---------------------------------------
+# Registered with the representatives app, which runs it inside its own `carry_out_deletion`.
+
+
+def deletion_blockers(representative: Representative) -> list[str]:
+    """An open term (current, carried over or not yet started) must be ended first, by the
+    body's secretariat on the body's page: ending it may call in a deputy or a new call."""
+    terms = (
+        Term.objects.filter(representative=representative, ended_on__isnull=True)
+        .select_related("seat__body")
+        .order_by("starts_on", "pk")
+    )
+    return [
+        _(
+            "%(person)s still holds a seat in %(body)s (%(seat)s, until %(to)s). The body's "
+            "secretariat must end the term before the data can be deleted."
+        )
+        % {
+            "person": representative,
+            "body": term.seat.body.name,
+            "seat": f"{term.seat.get_role_display()} {term.seat.rank}",
+            "to": formats.date_format(term.ends_on, "SHORT_DATE_FORMAT"),
+        }
+        for term in terms
+    ]
+
+
+def erase_nominations(representative: Representative, by: Any) -> None:
+    """Nominations stay (they explain how a term came about) but lose the justification, the
+    organisation's description of the person, which often tells of their health. A pending one
+    is withdrawn: the person cannot be appointed any more. The reasons recorded by the
+    secretariat (declining, overriding a warning) are its decisions and stay."""
+    nominations = (
+        Nomination.objects.select_for_update()
+        .filter(representative=representative)
+        .select_related("call__body")
+    )
+    for nomination in nominations:
+        if nomination.status == Nomination.Status.NOMINATED:
+            nomination.status = Nomination.Status.WITHDRAWN
+        nomination.justification = ""
+        rep_services.save_erasing(
+            nomination,
+            by=by,
+            erased={"justification"},
+            parent=nomination.call.body,
+            note="the candidate's data was deleted at their request",
+        )
+
+
+def secretariat_deletion_scope(user: Any) -> Q | None:
+    """Secretariat staff of a body where the person is nominated or holds or held a term (as
+    `permissions.is_handling_secretariat`, for every such person at once)."""
+    if not Body.objects.filter(secretariat=user).exists():
+        return None
+    return Q(terms__seat__body__secretariat=user) | Q(nominations__call__body__secretariat=user)
+
+
+rep_services.DELETION_STEPS["bodies"] = rep_services.DeletionStep(
+    blockers=deletion_blockers, erase=erase_nominations
+)
+EXTRA_DELETION_SCOPE["bodies"] = secretariat_deletion_scope

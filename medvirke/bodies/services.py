@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -588,7 +589,8 @@ def _notify_term_ended(
 def request_deletion(representative: Representative, *, by: Any) -> bool:
     """Record the person's request to be deleted and tell those who must act on it: the
     coordinators of their organisations and the secretariats of bodies where they are
-    nominated or hold or held a term. Anonymisation itself is a later, separate step.
+    nominated or hold or held a term. They carry it out on the deletion-requests page
+    (representatives.services.carry_out_deletion).
     Returns False if the request was already recorded (nothing is sent twice)."""
     with transaction.atomic():
         # The representatives app owns the record; this workflow adds who must be told.
@@ -602,12 +604,17 @@ def request_deletion(representative: Representative, *, by: Any) -> bool:
         for body in bodies.select_related("owner"):
             secretariats.extend(secretariat_of(body))
         organisations = rep.affiliations.values_list("organisation_id", flat=True)
-        params = {"person": rep, "on": _date(timezone.localdate())}
+        params = {
+            "person": rep,
+            "on": _date(timezone.localdate()),
+            "page": settings.SITE_URL + _url("deletion_requests"),
+        }
         subject = gettext_lazy("%(person)s has asked to be deleted")
         text = gettext_lazy(
-            "On %(on)s %(person)s asked to have their personal data deleted. Check whether a "
-            "current appointment must be ended. Medvirke does not yet anonymise people "
-            "automatically: the request is recorded and must be carried out by hand for now."
+            "On %(on)s %(person)s asked to have their personal data deleted. If they hold a "
+            "seat, the body's secretariat must end the term first. Then the coordinator of "
+            "their organisation or the secretariat carries out the deletion on the page "
+            "Deletion requests (%(page)s)."
         )
         notify(
             [*coordinators_of(organisations), *secretariats],

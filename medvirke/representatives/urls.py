@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_deletion
 
 urlpatterns = [
     path("", views.representative_list, name="representative_list"),
@@ -22,4 +22,6 @@ urlpatterns = [
     path("erfaringsomrader/", views.area_list, name="experience_area_list"),
     path("erfaringsomrader/ny/", views.area_edit, name="experience_area_create"),
     path("erfaringsomrader/<int:pk>/endre/", views.area_edit, name="experience_area_edit"),
+    path("slettinger/", views_deletion.deletion_requests, name="deletion_requests"),
+    path("<int:pk>/slett/", views_deletion.carry_out, name="deletion_carry_out"),
 ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirke.organisations.models import Organisation
+from medvirke.representatives import services as rep_services
 from medvirke.representatives.models import Affiliation, ExperienceArea, Representative
 from medvirke.representatives.permissions import coordinator_organisation_ids
 
@@ -391,6 +392,7 @@ def delete_me(request: HttpRequest) -> HttpResponse:
         "bodies/participation/delete_me.html",
         {
             "representative": representative,
+            "keeps_account": rep_services.has_staff_role(request.user),
             "form": form,
             "trail": [
                 *_trail(),
