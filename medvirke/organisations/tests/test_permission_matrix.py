@@ -27,9 +27,11 @@ COLUMN_ROLES = {
 }
 
 
-def read_matrix() -> tuple[list[str], dict[str, dict[str, bool]]]:
+def read_matrix(name: str = "matrix") -> tuple[list[str], dict[str, dict[str, bool]]]:
+    """The table between `<!-- {name}:start -->` and `<!-- {name}:end -->` in permissions.md:
+    its columns, and {action key: {column: allowed}}."""
     text = TABLE.read_text(encoding="utf-8")
-    block = text.split("<!-- matrix:start -->")[1].split("<!-- matrix:end -->")[0]
+    block = text.split(f"<!-- {name}:start -->")[1].split(f"<!-- {name}:end -->")[0]
     rows = [
         [cell.strip() for cell in line.strip().strip("|").split("|")]
         for line in block.strip().splitlines()
@@ -37,7 +39,10 @@ def read_matrix() -> tuple[list[str], dict[str, dict[str, bool]]]:
     ]
     header, body = rows[0], rows[1:]
     columns = header[2:]
+    for row in body:
+        assert all(c in ("ja", "nei") for c in row[2:]), f"only ja/nei in a cell: {row}"
     matrix = {row[1]: dict(zip(columns, (c == "ja" for c in row[2:]), strict=True)) for row in body}
+    assert len(matrix) == len(body), "an action key appears twice"
     return columns, matrix
 
 
