@@ -165,6 +165,13 @@ class TermQuerySet(models.QuerySet["Term"]):
         day = on or timezone.localdate()
         return self.current(day).filter(ends_on__lt=day)
 
+    def publicly_named(self) -> "TermQuerySet":
+        """Terms whose representative may be named on public pages: they consented, are not
+        anonymised, and have a name (a missing name would fall back to the e-mail address)."""
+        return self.filter(
+            representative__public_consent=True, representative__deleted_at__isnull=True
+        ).exclude(representative__user__full_name="")
+
 
 class Term(TrackedModel):
     """A representative's term in a seat: from appointment to how it ended."""
@@ -257,6 +264,10 @@ class CallQuerySet(models.QuerySet["Call"]):
 
     def sent_to(self, organisation_ids: list[int]) -> "CallQuerySet":
         return self.filter(recipients__id__in=organisation_ids).distinct()
+
+    def on_public_bodies(self) -> "CallQuerySet":
+        """Calls for active bodies that are shown on the public pages."""
+        return self.filter(body__is_public=True, body__ended_on__isnull=True)
 
 
 class Call(TrackedModel):
