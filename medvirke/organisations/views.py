@@ -116,7 +116,7 @@ def _search_listing(request: HttpRequest, query: str, page_number: str) -> str:
     kinds = {value: str(label) for value, label in Organisation.Kind.choices}
     ended = str(_("ended"))
     page = Paginator(index.search(query), PAGE_SIZE).get_page(page_number)
-    page.object_list = [
+    rows = [
         {
             "url": reverse("organisation_detail", args=[pk]),
             "name": name,
@@ -133,7 +133,7 @@ def _search_listing(request: HttpRequest, query: str, page_number: str) -> str:
         for pk, name, _short, kind, is_ended in page.object_list
     ]
     return render_to_string(
-        "organisations/_search_list.html", {"page": page, "query": query}, request
+        "organisations/_search_list.html", {"page": page, "rows": rows, "query": query}, request
     )
 
 
