@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from .models import StaffRole
 
-# Pages a person must reach before MFA is set up: MFA setup itself, logout, static files.
-EXEMPT_PREFIXES = ("/konto/", "/static/", "/healthz", "/sprak/")
+# Pages a person must reach before MFA is set up: MFA setup itself, logout, static files, and
+# the public pages (open to everyone anyway).
+EXEMPT_PREFIXES = ("/konto/", "/static/", "/healthz", "/sprak/", "/offentlig/")
 
 
 class RequireMFAForStaffMiddleware:
