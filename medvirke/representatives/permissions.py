@@ -1,22 +1,36 @@
-"""Who may see a representative, and their health data.
+"""Who may see a representative and their health data, and who may do what on the
+representatives' pages. Views fetch through these helpers and hold no permission logic.
 
 Health data (experience areas and description) is visible only to the person, the secretariats
 of bodies handling their appointments (a nomination or a term), and coordinators of
 organisations they belong to (a coordinator role reaches branches below). Every view of it is
-written to the access log by `get_representative_for_user`.
+written to the access log by `get_representative_for_user` (a profile) or `log_list_access`
+(the rows of a list).
+
+- Coordinators list, register and approve the representatives of their organisations.
+- The person keeps their own profile, employments and other engagements.
+- Administrators (in any organisation) and platform operators edit the experience-area list.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from medvirke.core.history import log_access
+from medvirke.core.models import AccessLogEntry
 from medvirke.organisations.models import Organisation, StaffRole
 
-from .models import Representative
+from .models import (
+    Affiliation,
+    EmploymentDeclaration,
+    ExperienceArea,
+    ExternalEngagement,
+    Representative,
+)
 
 Role = StaffRole.Role
 
@@ -73,3 +87,103 @@ def get_representative_for_user(
     if health and representative.user_id != user.pk:
         log_access(actor=user, obj=representative, purpose=purpose, path=request.path)
     return representative, health
+
+
+def log_list_access(request: HttpRequest, representatives: Iterable[Representative]) -> None:
+    """A list that shows experience areas (health data): log each row shown that has any, in
+    one query. The rows must have their `experience_areas` prefetched."""
+    shown = [r for r in representatives if r.experience_areas.all()]
+    if not shown:
+        return
+    content_type = ContentType.objects.get_for_model(Representative, for_concrete_model=False)
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            actor=request.user,  # type: ignore[misc]
+            content_type=content_type,
+            object_id=str(r.pk),
+            object_repr=str(r)[:300],
+            purpose="representatives list",
+            path=request.path[:500],
+        )
+        for r in shown
+    )
+
+
+# --- Coordinators ------------------------------------------------------------------------------
+
+
+def get_coordinator_scope_for_user(user: Any) -> list[int]:
+    """The organisations `user` coordinates (with their branches); 403 if none."""
+    ids = coordinator_organisation_ids(user)
+    if not ids:
+        raise PermissionDenied
+    return ids
+
+
+def affiliations_for_user(user: Any, representative: Representative) -> list[Affiliation]:
+    """The person's affiliations, each with `may_decide`: whether `user` may approve or reject
+    it (a coordinator of that organisation; never on one's own profile)."""
+    own = representative.user_id == user.pk
+    coordinated = set() if own else set(coordinator_organisation_ids(user))
+    affiliations = list(
+        representative.affiliations.select_related("organisation", "decided_by").order_by(
+            "organisation__name"
+        )
+    )
+    for affiliation in affiliations:
+        affiliation.may_decide = affiliation.organisation_id in coordinated  # type: ignore[attr-defined]
+    return affiliations
+
+
+def get_affiliation_for_user(user: Any, pk: int) -> Affiliation:
+    """An affiliation to approve or reject: only coordinators of that organisation."""
+    affiliation = get_object_or_404(
+        Affiliation.objects.select_related("representative__user", "organisation"),
+        pk=pk,
+        representative__deleted_at__isnull=True,
+    )
+    if affiliation.organisation_id not in coordinator_organisation_ids(user):
+        raise PermissionDenied
+    return affiliation
+
+
+# --- The person's own records ----------------------------------------------------------------
+
+
+def get_own_representative(user: Any) -> Representative | None:
+    """The logged-in person's own representative profile, or None if they have none."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Representative.objects.active()
+        .select_related("user", "municipality")
+        .filter(user=user)
+        .first()
+    )
+
+
+def get_employment_for_user(representative: Representative, pk: int) -> EmploymentDeclaration:
+    """One of the person's own employment declarations (404 for anyone else's)."""
+    return get_object_or_404(EmploymentDeclaration, pk=pk, representative=representative)
+
+
+def get_engagement_for_user(representative: Representative, pk: int) -> ExternalEngagement:
+    """One of the person's own other engagements (404 for anyone else's)."""
+    return get_object_or_404(ExternalEngagement, pk=pk, representative=representative)
+
+
+# --- Experience areas --------------------------------------------------------------------------
+
+
+def can_edit_experience_areas(user: Any) -> bool:
+    """The managed list of experience areas: administrators anywhere and platform operators."""
+    if user.is_superuser and user.is_active:
+        return True
+    return StaffRole.objects.for_user(user).filter(role=Role.ADMINISTRATOR).exists()
+
+
+def get_experience_area_for_user(user: Any, pk: int | None = None) -> ExperienceArea:
+    """The area to edit, or a new one; 403 unless `user` may edit the list."""
+    if not can_edit_experience_areas(user):
+        raise PermissionDenied
+    return get_object_or_404(ExperienceArea, pk=pk) if pk is not None else ExperienceArea()

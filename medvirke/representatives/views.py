@@ -8,13 +8,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -22,8 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from medvirke.core.models import AccessLogEntry
-from medvirke.organisations.models import Organisation, StaffRole
+from medvirke.organisations.models import Organisation
 
 from . import permissions, services
 from .forms import (
@@ -64,40 +62,13 @@ def _me_trail() -> list[dict[str, Any]]:
     return _trail((ME_TITLE, reverse("my_representative")))
 
 
-def _coordinator_organisations(user: Any) -> list[int]:
-    """The organisations `user` coordinates (with branches); 403 if none."""
-    ids = permissions.coordinator_organisation_ids(user)
-    if not ids:
-        raise PermissionDenied
-    return ids
-
-
-def _log_list_access(request: HttpRequest, representatives: list[Representative]) -> None:
-    """The list shows experience areas (health data): log each row shown, in one query."""
-    shown = [r for r in representatives if r.experience_areas.all()]
-    if not shown:
-        return
-    content_type = ContentType.objects.get_for_model(Representative, for_concrete_model=False)
-    AccessLogEntry.objects.bulk_create(
-        AccessLogEntry(
-            actor=request.user,  # type: ignore[misc]
-            content_type=content_type,
-            object_id=str(r.pk),
-            object_repr=str(r)[:300],
-            purpose="representatives list",
-            path=request.path[:500],
-        )
-        for r in shown
-    )
-
-
 # --- The coordinator's pages ----------------------------------------------------------------
 
 
 @login_required
 def representative_list(request: HttpRequest) -> HttpResponse:
     """Våre brukerrepresentanter: people affiliated with the organisations the user coordinates."""
-    org_ids = _coordinator_organisations(request.user)
+    org_ids = permissions.get_coordinator_scope_for_user(request.user)
     organisations = Organisation.objects.filter(pk__in=org_ids).order_by("name")
     form = RepresentativeFilterForm(request.GET, organisations=organisations)
     form.is_valid()  # invalid filters are ignored, valid ones still apply
@@ -128,7 +99,7 @@ def representative_list(request: HttpRequest) -> HttpResponse:
     if data.get("municipality"):
         representatives = representatives.filter(municipality=data["municipality"])
     page = Paginator(representatives, PAGE_SIZE).get_page(request.GET.get("side"))
-    _log_list_access(request, list(page.object_list))
+    permissions.log_list_access(request, page.object_list)
     filters: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "side" and v}
     return render(
         request,
@@ -147,7 +118,7 @@ def representative_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     """A coordinator registers a candidate; the person is invited to choose a password."""
-    org_ids = _coordinator_organisations(request.user)
+    org_ids = permissions.get_coordinator_scope_for_user(request.user)
     organisations = Organisation.objects.filter(pk__in=org_ids).order_by("name")
     form = RegisterCandidateForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
@@ -189,14 +160,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         request, pk, purpose="representative profile"
     )
     own = representative.user_id == request.user.pk
-    coordinated = set() if own else set(permissions.coordinator_organisation_ids(request.user))
-    affiliations = list(
-        representative.affiliations.select_related("organisation", "decided_by").order_by(
-            "organisation__name"
-        )
-    )
-    for affiliation in affiliations:
-        affiliation.may_decide = affiliation.organisation_id in coordinated  # type: ignore[attr-defined]
+    affiliations = permissions.affiliations_for_user(request.user, representative)
     return render(
         request,
         "representatives/detail.html",
@@ -232,13 +196,7 @@ def _profile_context(representative: Representative) -> dict[str, Any]:
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or reject an affiliation: only coordinators of that organisation."""
-    affiliation = get_object_or_404(
-        Affiliation.objects.select_related("representative__user", "organisation"),
-        pk=pk,
-        representative__deleted_at__isnull=True,
-    )
-    if affiliation.organisation_id not in permissions.coordinator_organisation_ids(request.user):
-        raise PermissionDenied
+    affiliation = permissions.get_affiliation_for_user(request.user, pk)
     decision = request.POST.get("decision")
     if decision in ("approve", "reject"):
         services.decide_affiliation(affiliation, approve=decision == "approve", by=request.user)
@@ -265,13 +223,7 @@ def own_representative(
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: Any = request.user
-        representative = (
-            Representative.objects.active()
-            .select_related("user", "municipality")
-            .filter(user=user)
-            .first()
-        )
+        representative = permissions.get_own_representative(request.user)
         if representative is None:
             messages.info(
                 request,
@@ -390,7 +342,7 @@ def add_employment(request: HttpRequest, rep: Representative) -> HttpResponse:
 
 @own_representative
 def end_employment(request: HttpRequest, rep: Representative, pk: int) -> HttpResponse:
-    declaration = get_object_or_404(EmploymentDeclaration, pk=pk, representative=rep)
+    declaration = permissions.get_employment_for_user(rep, pk)
     form = EndEmploymentForm(
         request.POST or None,
         declaration=declaration,
@@ -410,7 +362,7 @@ def end_employment(request: HttpRequest, rep: Representative, pk: int) -> HttpRe
 
 @own_representative
 def delete_employment(request: HttpRequest, rep: Representative, pk: int) -> HttpResponse:
-    declaration = get_object_or_404(EmploymentDeclaration, pk=pk, representative=rep)
+    declaration = permissions.get_employment_for_user(rep, pk)
     if request.method == "POST":
         services.delete_employment(declaration, by=request.user)
         messages.success(request, _("The employment has been deleted."))
@@ -423,7 +375,7 @@ def edit_engagement(
     request: HttpRequest, rep: Representative, pk: int | None = None
 ) -> HttpResponse:
     engagement = (
-        get_object_or_404(ExternalEngagement, pk=pk, representative=rep)
+        permissions.get_engagement_for_user(rep, pk)
         if pk is not None
         else ExternalEngagement(representative=rep)
     )
@@ -438,7 +390,7 @@ def edit_engagement(
 
 @own_representative
 def delete_engagement(request: HttpRequest, rep: Representative, pk: int) -> HttpResponse:
-    engagement = get_object_or_404(ExternalEngagement, pk=pk, representative=rep)
+    engagement = permissions.get_engagement_for_user(rep, pk)
     if request.method == "POST":
         services.delete_engagement(engagement, by=request.user)
         messages.success(request, _("The engagement has been deleted."))
@@ -473,17 +425,10 @@ def _confirm_delete(request: HttpRequest, what: str) -> HttpResponse:
 # --- Experience areas (administrators) ------------------------------------------------------
 
 
-def _require_area_admin(user: Any) -> None:
-    """The managed list of experience areas: administrators anywhere and platform operators."""
-    if user.is_superuser and user.is_active:
-        return
-    if not StaffRole.objects.for_user(user).filter(role=StaffRole.Role.ADMINISTRATOR).exists():
-        raise PermissionDenied
-
-
 @login_required
 def area_list(request: HttpRequest) -> HttpResponse:
-    _require_area_admin(request.user)
+    if not permissions.can_edit_experience_areas(request.user):
+        raise PermissionDenied
     return render(
         request,
         "representatives/area_list.html",
@@ -493,8 +438,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def area_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require_area_admin(request.user)
-    area = get_object_or_404(ExperienceArea, pk=pk) if pk is not None else ExperienceArea()
+    area = permissions.get_experience_area_for_user(request.user, pk)
     form = ExperienceAreaForm(request.POST or None, instance=area)
     if request.method == "POST" and form.is_valid():
         services.save_experience_area(form.instance, by=request.user)
