@@ -6,14 +6,20 @@
    migrates it and runs `gen_data --scale <scale> --seed <seed>`.
 3. Runs collectstatic (into bench/results/staticfiles) and starts gunicorn with 2 workers on
    127.0.0.1 with production settings (DEBUG off, manifest static files, random secret key).
-4. Logs in as a generated administrator of the HF with the most staff by creating a session
-   directly, and gives wrk the session cookie.
+4. Logs in by creating sessions directly and gives wrk the session cookie: as a generated
+   administrator of the HF with the most staff for the organisation pages, as the secretariat
+   of the biggest generated body for its page, and as a coordinator of the generated user
+   organisation with the most representatives for the coordinator's overview and the
+   representative search (each Page may name its own person).
 5. Runs wrk in alternating rounds: /healthz, then each page, again and again, so slow drift of
    the machine affects all pages alike. bench/report.lua prints p50/p95/p99, requests/s and the
    number of non-2xx responses (a 3xx counts: a redirect to login means the cookie failed).
 6. Counts SQL queries per page with Django's test Client and CaptureQueriesContext against the
-   same database, as the same person.
+   same database, as the same person as each page's wrk run.
 7. Writes bench/results/<scale>-latest.json and .md; at national scale also docs/benchmarks.md.
+   When the other scale's JSON is there too, the report compares p50 at national scale with p50
+   at small scale for the pages measured in both (target ≤ 1.5× for the council pages): run
+   `bench/run --scale small` first, then `bench/run`, on the same machine.
 
 Only the gunicorn process this script started is stopped at exit (also on Ctrl-C or SIGTERM).
 """
@@ -45,7 +51,10 @@ LUA = BENCH / "report.lua"
 DB_NAME = "medvirke_bench"
 PG_URL = "postgres://postgres@127.0.0.1:5432"
 TARGET_RATIO = 6.0
+# Pages with `scale_target`: p50 at national scale ÷ p50 at small scale at most this.
+SCALE_TARGET_RATIO = 1.5
 SEARCH_TERM = "dal"
+REPRESENTATIVE_SEARCH_TERM = "berg"
 WORKERS = 2
 
 
@@ -59,6 +68,11 @@ class Page:
     # /healthz is measured without the session cookie: it is the bare framework floor.
     cookie: bool = True
     note: str = ""
+    # Whose session the page is measured with; None: the run's person (Targets.user_id).
+    user_id: int | None = None
+    user_email: str = ""
+    # Subject to the scaling target (national p50 ≤ SCALE_TARGET_RATIO × small p50).
+    scale_target: bool = False
 
 
 @dataclass
@@ -74,6 +88,21 @@ class Targets:
     municipality_name: str
     municipality_staff: int
     search_matches: int
+    # The biggest generated body and a person of its secretariat.
+    body_id: int
+    body_name: str
+    body_seats: int
+    body_terms: int
+    body_user_id: int
+    body_user_email: str
+    # The generated user organisation with the most representatives and its coordinator.
+    user_org_id: int
+    user_org_name: str
+    user_org_representatives: int
+    user_org_current_terms: int
+    coordinator_user_id: int
+    coordinator_email: str
+    representative_search_matches: int
 
 
 @dataclass
@@ -237,6 +266,8 @@ def choose_targets() -> Targets:
     municipality = generated.filter(kind=Organisation.Kind.MUNICIPALITY).order_by("-n_staff", "pk")[
         0
     ]
+    body, body_user = biggest_body()
+    user_org, coordinator, scope = biggest_user_organisation()
     return Targets(
         user_id=admin.pk,
         user_email=admin.email,
@@ -249,10 +280,101 @@ def choose_targets() -> Targets:
         municipality_name=municipality.name,
         municipality_staff=municipality.n_staff,  # type: ignore[attr-defined]
         search_matches=Organisation.objects.search(SEARCH_TERM).count(),
+        body_id=body.pk,
+        body_name=body.name,
+        body_seats=body.n_seats,  # type: ignore[attr-defined]
+        body_terms=body.n_terms,  # type: ignore[attr-defined]
+        body_user_id=body_user.pk,
+        body_user_email=body_user.email,
+        user_org_id=user_org.pk,
+        user_org_name=user_org.name,
+        user_org_representatives=user_org.n_representatives,  # type: ignore[attr-defined]
+        user_org_current_terms=represented_terms(scope),
+        coordinator_user_id=coordinator.pk,
+        coordinator_email=coordinator.email,
+        representative_search_matches=representatives_in(scope)
+        .search(REPRESENTATIVE_SEARCH_TERM)
+        .distinct()
+        .count(),
     )
 
 
+def biggest_body() -> tuple[Any, Any]:
+    """The generated body with the most seats (then terms), and the first person (by e-mail)
+    of its secretariat."""
+    from django.db.models import Count
+
+    from medvirke.bodies.generator import generated_bodies
+
+    body = (
+        generated_bodies()
+        .annotate(
+            n_seats=Count("seats", distinct=True), n_terms=Count("seats__terms", distinct=True)
+        )
+        .order_by("-n_seats", "-n_terms", "pk")[0]
+    )
+    return body, body.secretariat.order_by("email")[0]
+
+
+def representatives_in(scope: list[int]) -> Any:
+    from medvirke.representatives.models import Affiliation, Representative
+
+    return Representative.objects.active().filter(
+        affiliations__organisation_id__in=scope, affiliations__status=Affiliation.Status.APPROVED
+    )
+
+
+def represented_terms(scope: list[int]) -> int:
+    """Open terms the coordinator's overview lists (as its view selects them)."""
+    from django.db.models import Q
+
+    from medvirke.bodies.models import Term
+    from medvirke.representatives.models import Affiliation
+
+    ours = Q(representative__affiliations__organisation_id__in=scope) & Q(
+        representative__affiliations__status=Affiliation.Status.APPROVED
+    )
+    return (
+        Term.objects.filter(ended_on__isnull=True)
+        .filter(Q(nominated_by_id__in=scope) | ours)
+        .distinct()
+        .count()
+    )
+
+
+def biggest_user_organisation() -> tuple[Any, Any, list[int]]:
+    """The generated user organisation with the most approved representatives (its branches
+    included), its first coordinator (by e-mail), and the organisations that coordinator sees."""
+    from medvirke.organisations.generator import ORG_EMAIL_SUFFIX
+    from medvirke.organisations.models import Organisation, StaffRole
+    from medvirke.representatives.permissions import coordinator_organisation_ids
+
+    best: tuple[int, int, Any, Any, list[int]] | None = None
+    for org in Organisation.objects.filter(
+        kind=Organisation.Kind.USER_ORG, email__endswith=ORG_EMAIL_SUFFIX
+    ).order_by("pk"):
+        role = (
+            StaffRole.objects.filter(organisation=org, role=StaffRole.Role.COORDINATOR)
+            .select_related("user")
+            .order_by("user__email")
+            .first()
+        )
+        if role is None:
+            continue
+        scope = coordinator_organisation_ids(role.user)
+        count = representatives_in(scope).distinct().count()
+        if best is None or (count, -org.pk) > (best[0], best[1]):
+            best = (count, -org.pk, org, role.user, scope)
+    if best is None:
+        raise SystemExit("no generated user organisation with a coordinator; run gen_data")
+    count, _pk, org, user, scope = best
+    org.n_representatives = count
+    return org, user, scope
+
+
 def build_pages(t: Targets) -> list[Page]:
+    from django.urls import reverse
+
     return [
         Page("healthz", "/healthz (baseline)", "/healthz", target=False, cookie=False),
         Page("dashboard", "Dashboard", "/", target=False),
@@ -284,6 +406,37 @@ def build_pages(t: Targets) -> list[Page]:
             note=f"{t.municipality_name}: {t.municipality_staff} staff roles (not visible "
             "to the HF administrator)",
         ),
+        Page(
+            "body",
+            "Body page (secretariat)",
+            reverse("body_detail", args=[t.body_id]),
+            user_id=t.body_user_id,
+            user_email=t.body_user_email,
+            scale_target=True,
+            note=f"{t.body_name}: {t.body_seats} seats, {t.body_terms} terms; as "
+            f"{t.body_user_email}, its secretariat",
+        ),
+        Page(
+            "representation",
+            "Coordinator: where we are represented",
+            reverse("participation_representation"),
+            user_id=t.coordinator_user_id,
+            user_email=t.coordinator_email,
+            scale_target=True,
+            note=f"{t.user_org_name}: {t.user_org_representatives} approved representatives, "
+            f"{t.user_org_current_terms} open terms listed; as {t.coordinator_email}, its "
+            "coordinator",
+        ),
+        Page(
+            "representative_search",
+            f"Representatives: search “{REPRESENTATIVE_SEARCH_TERM}”",
+            f"{reverse('representative_list')}?q={REPRESENTATIVE_SEARCH_TERM}",
+            user_id=t.coordinator_user_id,
+            user_email=t.coordinator_email,
+            scale_target=True,
+            note=f"{t.representative_search_matches} matches among {t.user_org_name}'s "
+            f"representatives, 50 per page; as {t.coordinator_email}",
+        ),
     ]
 
 
@@ -301,6 +454,22 @@ def session_cookie(user_id: int) -> tuple[str, str]:
 
     client = logged_in_client(user_id)
     return settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def page_cookies(pages: list[Page], user_id: int) -> dict[str, str]:
+    """The Cookie header per page key: one session per person ("" for pages sent without)."""
+    sessions: dict[int, str] = {}
+    cookies: dict[str, str] = {}
+    for page in pages:
+        if not page.cookie:
+            cookies[page.key] = ""
+            continue
+        person = page.user_id or user_id
+        if person not in sessions:
+            name, value = session_cookie(person)
+            sessions[person] = f"{name}={value}"
+        cookies[page.key] = sessions[person]
+    return cookies
 
 
 class QueryTimer:
@@ -364,16 +533,20 @@ class Probe:
 
 
 def measure_queries(pages: list[Page], user_id: int, repeat: int = 5) -> dict[str, Any]:
-    """Per page: SQL query count, SQL time and wall time in this process (median of `repeat`)."""
+    """Per page: SQL query count, SQL time and wall time in this process (median of `repeat`),
+    as the page's person (`user_id` for pages that name none)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    logged_in = logged_in_client(user_id)
+    clients: dict[int, Any] = {}
     anonymous = Client(SERVER_NAME="127.0.0.1")
     measured: dict[str, Any] = {}
     for page in pages:
-        client = logged_in if page.cookie else anonymous
+        person = page.user_id or user_id
+        if page.cookie and person not in clients:
+            clients[person] = logged_in_client(person)
+        client = clients[person] if page.cookie else anonymous
         client.get(page.path)  # warm up: template compilation, caches
         walls, sql_ms, cpus = [], [], []
         queries: list[dict[str, str]] = []
@@ -433,6 +606,17 @@ def row_counts() -> dict[str, int]:
     counts["organisations"] = Organisation.objects.count()
     counts["users"] = get_user_model().objects.count()
     counts["staff_roles"] = StaffRole.objects.count()
+    from medvirke.bodies.models import Body, Call, Nomination, Seat, Term
+    from medvirke.representatives.models import Affiliation, Representative
+
+    counts["representatives"] = Representative.objects.count()
+    counts["affiliations"] = Affiliation.objects.count()
+    counts["bodies"] = Body.objects.count()
+    counts["seats"] = Seat.objects.count()
+    counts["terms"] = Term.objects.count()
+    counts["terms (open)"] = Term.objects.filter(ended_on__isnull=True).count()
+    counts["calls (open)"] = Call.objects.open().count()
+    counts["nominations"] = Nomination.objects.count()
     return counts
 
 
@@ -718,7 +902,57 @@ def summarise(pages: list[Page], rounds: list[dict[str, dict[str, Any]]]) -> dic
     return summary
 
 
-def verdicts(pages: list[Page], summary: dict[str, Any]) -> list[str]:
+def compare_scales(
+    national: dict[str, Any], small: dict[str, Any], pages: list[Page]
+) -> dict[str, Any]:
+    """p50 at national scale ÷ p50 at small scale for the pages (by key) in both runs."""
+    rows = []
+    for page in pages:
+        big, little = national["summary"].get(page.key), small["summary"].get(page.key)
+        if big is None or little is None:
+            continue
+        rows.append(
+            {
+                "key": page.key,
+                "label": page.label,
+                "small_p50_ms": little["p50_ms"],
+                "national_p50_ms": big["p50_ms"],
+                "ratio": big["p50_ms"] / max(little["p50_ms"], 1e-9),
+                "target": page.scale_target,
+            }
+        )
+
+    def machine(run: dict[str, Any]) -> tuple[Any, ...]:
+        m = run.get("machine", {})
+        return m.get("cpu_model"), m.get("nproc"), m.get("memory_gib")
+
+    return {
+        "national_date": national.get("date", "?"),
+        "small_date": small.get("date", "?"),
+        "same_machine": machine(national) == machine(small),
+        "pages": rows,
+    }
+
+
+def scaling_for(
+    data: dict[str, Any], pages: list[Page], results: Path = RESULTS
+) -> dict[str, Any] | None:
+    """The national ÷ small comparison when the other scale's latest JSON is in `results`."""
+    scale = data["config"]["scale"]
+    other_scale = {"national": "small", "small": "national"}.get(scale)
+    other_path = results / f"{other_scale}-latest.json"
+    if other_scale is None or not other_path.exists():
+        return None
+    other = json.loads(other_path.read_text())
+    if "summary" not in other:
+        return None
+    national, small = (data, other) if scale == "national" else (other, data)
+    return compare_scales(national, small, pages)
+
+
+def verdicts(
+    pages: list[Page], summary: dict[str, Any], scaling: dict[str, Any] | None = None
+) -> list[str]:
     problems = []
     disturbed = max(summary[page.key]["max_other_cpu"] for page in pages)
     if disturbed > OTHER_CPU_WARNING:
@@ -734,6 +968,18 @@ def verdicts(pages: list[Page], summary: dict[str, Any]) -> list[str]:
             problems.append(
                 f"{page.label}: p95 is {s['ratio_p95']:.1f}× /healthz (target ≤ {TARGET_RATIO:g}×)"
             )
+    if scaling is not None:
+        if not scaling["same_machine"]:
+            problems.append(
+                "The national and small runs compared were measured on different machines; "
+                "national ÷ small is unreliable."
+            )
+        for row in scaling["pages"]:
+            if row["target"] and row["ratio"] > SCALE_TARGET_RATIO:
+                problems.append(
+                    f"{row['label']}: p50 at national scale is {row['ratio']:.1f}× p50 at small "
+                    f"scale (target ≤ {SCALE_TARGET_RATIO:g}×)"
+                )
     return problems
 
 
@@ -748,8 +994,11 @@ def markdown(data: dict[str, Any], pages: list[Page]) -> str:
         "Raw figures, including every SQL statement per page, are in "
         f"`bench/results/{a['scale']}-latest.json` on the machine that ran it.",
         "",
-        f"**Target:** the organisation tree and organisation pages answer with p95 ≤ "
-        f"{TARGET_RATIO:g} × the p95 of `/healthz`, and no response is anything but 2xx.",
+        f"**Target:** the organisation tree, the organisation pages, a council's page, the "
+        f"coordinator's overview and the representative search answer with p95 ≤ "
+        f"{TARGET_RATIO:g} × the p95 of `/healthz`, and no response is anything but 2xx; the "
+        f"three council pages' p50 at national scale is at most {SCALE_TARGET_RATIO:g} × their "
+        "p50 at small scale.",
         "",
         "## Run",
         "",
@@ -762,7 +1011,8 @@ def markdown(data: dict[str, Any], pages: list[Page]) -> str:
         f"{a['rounds']} alternating rounds (/healthz, then each page, in every round); "
         "wrk, gunicorn and PostgreSQL share the machine",
         f"- Data: `gen_data --scale {a['scale']} --seed {a['seed']}`; logged in as "
-        f"{t['user_email']}, administrator of {t['hf_name']}",
+        f"{t['user_email']}, administrator of {t['hf_name']}, unless a page's note (below the "
+        "latency table) names another person",
         f"- Other work on the machine: {m['busy_before']:.0%} of the CPUs busy before the "
         f"run; waited {m.get('waited_for_quiet_s', 0)} s in all for quiet",
         f"- Verdict: {'all pages meet the target' if not data['problems'] else 'see below'}",
@@ -801,6 +1051,7 @@ def markdown(data: dict[str, Any], pages: list[Page]) -> str:
         "",
         *[f"- {page.label}: {page.note}" for page in pages if page.note],
         "",
+        *scaling_table(data.get("scaling")),
         "## SQL queries and work per page",
         "",
         "Django's test Client in the benchmark process, same database and same logged-in "
@@ -865,10 +1116,52 @@ def markdown(data: dict[str, Any], pages: list[Page]) -> str:
         "- Quick run: `bench/run --scale small` (writes `bench/results/small-latest.*`, "
         "leaves this file alone). `bench/run --from-json FILE` summarises an earlier run again "
         "without measuring.",
+        "- Pages may be measured as different people: each person gets their own session, "
+        "created the same way; the SQL counts use the same person as wrk.",
+        "- National ÷ small compares this run with the latest run at the other scale found in "
+        "`bench/results/`; run both on the same quiet machine, small first.",
     ]
     if data["problems"]:
         out += ["", "## Problems", "", *[f"- {p}" for p in data["problems"]]]
     return "\n".join(out) + "\n"
+
+
+def scaling_table(scaling: dict[str, Any] | None) -> list[str]:
+    """The report's "National ÷ small" section (Markdown lines, ending with a blank line)."""
+    out = ["## National ÷ small", ""]
+    if scaling is None:
+        return [
+            *out,
+            "No run at the other scale to compare with: run `bench/run --scale small` and "
+            "`bench/run` on the same machine, and each report shows p50 at national scale ÷ p50 "
+            f"at small scale (target ≤ {SCALE_TARGET_RATIO:g}× for the council pages).",
+            "",
+        ]
+    out += [
+        f"p50 of each page measured at both scales: national run of {scaling['national_date']}, "
+        f"small run of {scaling['small_date']} (`bench/results/<scale>-latest.json`). The "
+        "council pages must not grow with the country: target ≤ "
+        f"{SCALE_TARGET_RATIO:g}× for the pages marked.",
+        "",
+    ]
+    if not scaling["same_machine"]:
+        out += ["**The two runs were on different machines: the ratios are unreliable.**", ""]
+    out += [
+        "| Page | small p50 ms | national p50 ms | national ÷ small | Target |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for row in scaling["pages"]:
+        if not row["target"]:
+            verdict = "–"
+        elif row["ratio"] <= SCALE_TARGET_RATIO:
+            verdict = "met"
+        else:
+            verdict = "**missed**"
+        out.append(
+            f"| {row['label']} | {row['small_p50_ms']:.1f} | {row['national_p50_ms']:.1f} | "
+            f"{row['ratio']:.2f}× | {verdict} |"
+        )
+    return [*out, ""]
 
 
 # --- Main -------------------------------------------------------------------------------------
@@ -897,8 +1190,7 @@ def main(argv: list[str] | None = None) -> int:
 
     targets = choose_targets()
     pages = build_pages(targets)
-    cookie_name, cookie_value = session_cookie(targets.user_id)
-    cookie = f"{cookie_name}={cookie_value}"
+    cookies = page_cookies(pages, targets.user_id)
     log("counting SQL queries per page (test Client, same database and person)")
     queries = measure_queries(pages, targets.user_id)
     counts = row_counts()
@@ -912,7 +1204,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for page in pages:  # fail fast if the cookie does not work; also warms both workers
             for _i in range(2 * WORKERS):
-                status, location = http_get(server.port, page.path, cookie if page.cookie else None)
+                status, location = http_get(server.port, page.path, cookies[page.key] or None)
                 if status != 200:
                     raise SystemExit(
                         f"{page.path} answered {status} {location} before the "
@@ -923,7 +1215,7 @@ def main(argv: list[str] | None = None) -> int:
             this_round: dict[str, dict[str, Any]] = {}
             for page in pages:
                 for attempt in range(args.retries + 1):
-                    result = this_round[page.key] = run_wrk(args, server, page, cookie)
+                    result = this_round[page.key] = run_wrk(args, server, page, cookies[page.key])
                     result["attempts"] = attempt + 1
                     if (
                         result["other_cpu"] <= OTHER_CPU_WARNING
@@ -976,7 +1268,8 @@ def main(argv: list[str] | None = None) -> int:
 def write_reports(data: dict[str, Any], pages: list[Page], write_docs: bool) -> bool:
     """Summarise, write the JSON and the Markdown report; False when a page had non-2xx."""
     summary = data["summary"] = summarise(pages, data["rounds"])
-    data["problems"] = verdicts(pages, summary)
+    data["scaling"] = scaling_for(data, pages)
+    data["problems"] = verdicts(pages, summary, data["scaling"])
     queries = data["queries"]
     json_path = RESULTS / f"{data['config']['scale']}-latest.json"
     json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -1,8 +1,21 @@
 """The benchmark's arithmetic and report, on invented figures (no server, no database)."""
 
+import json
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
-from bench.runner import TARGET_RATIO, Page, markdown, summarise, verdicts
+from bench.runner import (
+    SCALE_TARGET_RATIO,
+    TARGET_RATIO,
+    Page,
+    compare_scales,
+    markdown,
+    scaling_for,
+    scaling_table,
+    summarise,
+    verdicts,
+)
 
 PAGES = [
     Page("healthz", "/healthz (baseline)", "/healthz", target=False, cookie=False),
@@ -120,3 +133,84 @@ def test_markdown_has_the_tables() -> None:
     assert "| Tree | 5 | 1.0 | 9.0 | 6.0 | 4.0 | 3 | 7 | 2.0 |" in text
     assert "- HF page: Testby HF" in text
     assert "## Problems" in text
+    assert "## National ÷ small" in text and "No run at the other scale" in text
+
+
+# --- National ÷ small -------------------------------------------------------------------------
+
+SCALE_PAGES = [
+    *PAGES,
+    Page("body", "Body page", "/utvalg/1/", user_id=7, scale_target=True),
+    Page("search", "Representatives", "/representanter/?q=berg", user_id=8, scale_target=True),
+]
+
+
+def result(scale: str, p50: dict[str, float], cpu: str = "Test CPU") -> dict[str, Any]:
+    return {
+        "date": f"2026-01-0{1 if scale == 'small' else 2}T00:00:00+01:00",
+        "config": {"scale": scale},
+        "machine": {"cpu_model": cpu, "nproc": 2, "memory_gib": 4.0},
+        "summary": {key: {"p50_ms": ms} for key, ms in p50.items()},
+    }
+
+
+def test_national_over_small_is_p50_of_the_pages_in_both_runs() -> None:
+    national = result("national", {"healthz": 2.0, "tree": 30.0, "body": 12.0, "search": 20.0})
+    small = result("small", {"healthz": 2.0, "tree": 10.0, "body": 10.0, "search": 10.0})
+
+    scaling = compare_scales(national, small, SCALE_PAGES)
+
+    rows = {row["key"]: row for row in scaling["pages"]}
+    assert list(rows) == ["healthz", "tree", "body", "search"]  # "hf" is in neither
+    assert rows["body"]["ratio"] == 1.2 and rows["body"]["target"]
+    assert rows["tree"]["ratio"] == 3.0 and not rows["tree"]["target"]
+    assert scaling["same_machine"]
+    problems = verdicts(PAGES, summarise(PAGES, ROUNDS), scaling)
+    assert any(
+        p.startswith("Representatives: p50 at national scale is 2.0× p50 at small scale")
+        and f"≤ {SCALE_TARGET_RATIO:g}×" in p
+        for p in problems
+    )
+    assert not any(p.startswith(("Body page:", "Tree:")) for p in problems)
+
+    text = "\n".join(scaling_table(scaling))
+    assert "## National ÷ small" in text
+    assert "| Body page | 10.0 | 12.0 | 1.20× | met |" in text
+    assert "| Representatives | 10.0 | 20.0 | 2.00× | **missed** |" in text
+    assert "| Tree | 10.0 | 30.0 | 3.00× | – |" in text
+    assert "different machines" not in text
+
+
+def test_runs_on_different_machines_are_flagged() -> None:
+    scaling = compare_scales(
+        result("national", {"body": 10.0}), result("small", {"body": 10.0}, cpu="Other CPU"), PAGES
+    )
+
+    assert not scaling["same_machine"]
+    assert "different machines" in "\n".join(scaling_table(scaling))
+    problems = verdicts(PAGES, summarise(PAGES, ROUNDS), scaling)
+    assert any("different machines" in p for p in problems)
+
+
+def test_the_other_scales_latest_run_is_found_in_the_results(tmp_path: Path) -> None:
+    national = result("national", {"body": 15.0})
+    assert scaling_for(national, SCALE_PAGES, tmp_path) is None
+    assert "No run at the other scale" in "\n".join(scaling_table(None))
+
+    (tmp_path / "small-latest.json").write_text(json.dumps(result("small", {"body": 10.0})))
+    scaling = scaling_for(national, SCALE_PAGES, tmp_path)
+    assert scaling is not None and scaling["pages"][0]["ratio"] == 1.5
+    # From the small run's side the comparison is the same way round.
+    (tmp_path / "national-latest.json").write_text(json.dumps(national))
+    small = result("small", {"body": 10.0})
+    scaling = scaling_for(small, SCALE_PAGES, tmp_path)
+    assert scaling is not None and scaling["pages"][0]["national_p50_ms"] == 15.0
+
+
+def test_pages_from_an_older_json_still_load() -> None:
+    old: dict[str, Any] = {"key": "tree", "label": "Tree", "path": "/", "target": True, "note": ""}
+
+    page = Page(**old)
+
+    assert page.user_id is None and not page.scale_target
+    assert Page(**asdict(SCALE_PAGES[-1])) == SCALE_PAGES[-1]

@@ -2,7 +2,9 @@
 
 `generate(SCALES["national"], seed=1)` builds 4 RHF, 20 HF with clinics and units, 357
 municipalities, 456 NAV offices, 40 user organisations with regional branches, 2 forums and 2,000
-staff users holding every kind of role. The same seed always gives the same names and structure.
+staff users holding every kind of role; the apps above add 10,000 representatives
+(representatives/generator.py) and 2,000 councils and groups with 25,000 terms
+(bodies/generator.py). The same seed always gives the same names and structure.
 
 Names look Norwegian but are built from parts (places, people); the four RHF carry the real
 region names. Organisation numbers stay blank (they would need valid check digits).
@@ -11,27 +13,51 @@ Generated rows are marked so they can be found and removed again without touchin
 else: users have e-mail addresses ending in ``@gen.medvirke.test`` and organisations have
 ``postmottak@<slug>.gen.medvirke.test``. See `generated_counts()` and `flush_generated()`.
 
+Apps above organisations add their own generated rows (representatives, councils and their
+terms) without this module importing them: every installed app may have a `generator` module
+(found by name, in INSTALLED_APPS order, which is the layer order, as `load_demo` finds each
+app's `demo.py`) with
+
+- `STEPS`: functions taking the shared `Context`, run after the steps of the apps below;
+- `counts() -> dict[str, int]`: its generated rows already in the database;
+- `flush() -> dict[str, int]`: delete its generated rows (run before the apps below flush theirs,
+  so nothing they PROTECT is still referred to); rows deleted per model.
+
+This module follows the same protocol for organisations and staff. `generate()`,
+`generated_counts()` and `flush_generated()` run every app's generator.
+
+Generated rows have no history (AuditEvent) rows: they are bulk data for measuring, inserted
+with bulk_create, not changes anybody made.
+
 Extending: each kind of data has its own `gen_*` function taking the shared `Context`; add a new
-function to `STEPS` (and, if its rows need explicit removal, to `flush_generated`).
+function to `STEPS` (and, if its rows need explicit removal, to `flush`).
 """
 
+import importlib
+import importlib.util
 import random
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import ModuleType
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
 from django.utils import timezone
 
 from medvirke.accounts.models import User
+from medvirke.core.layout import bump_layout
 
 from .models import Invitation, Organisation, StaffRole
+from .signals import role_changed, touch
 
 K = Organisation.Kind
 R = StaffRole.Role
@@ -107,6 +133,10 @@ class Context:
     used_slugs: set[str] = field(default_factory=set)
     used_emails: set[str] = field(default_factory=set)
     password_hash: str = ""
+    # What the apps above add: their generated rows for later steps (under their own key, read
+    # through their own typed helper) and their lines of the summary.
+    shared: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, int] = field(default_factory=dict)
 
 
 # --- Name parts -------------------------------------------------------------------------------
@@ -454,15 +484,16 @@ def gen_forums(ctx: Context) -> None:
     save_orgs(ctx, K.FORUM, [organisation(ctx, n, K.FORUM) for n in names])
 
 
-def gen_staff_users(ctx: Context) -> None:
-    """People with invented names; all share GEN_PASSWORD (hashed once) and a verified e-mail."""
+def new_people(ctx: Context, count: int, joined_within_days: int = 900) -> list[User]:
+    """`count` saved people with invented names and unique generated e-mail addresses; all share
+    GEN_PASSWORD (hashed once) and have a verified e-mail address."""
     from allauth.account.models import EmailAddress
 
     rng = ctx.rng
     now = timezone.now()
     ctx.password_hash = ctx.password_hash or make_password(GEN_PASSWORD)
     objs = []
-    for _i in range(ctx.scale.staff_users):
+    for _i in range(count):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         if rng.random() < 0.15:
             last = f"{rng.choice(LAST_NAMES)} {last}"
@@ -480,11 +511,17 @@ def gen_staff_users(ctx: Context) -> None:
                 phone=f"9{rng.randint(0, 9)}{rng.randint(0, 9)} {rng.randint(10, 99)} "
                 f"{rng.randint(100, 999)}",
                 language="en" if rng.random() < 0.05 else "nb",
-                date_joined=now - timedelta(days=rng.randint(0, 900)),
+                date_joined=now - timedelta(days=rng.randint(0, joined_within_days)),
             )
         )
-    ctx.users = bulk(objs)
-    bulk([EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in ctx.users])
+    people = bulk(objs)
+    bulk([EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in people])
+    return people
+
+
+def gen_staff_users(ctx: Context) -> None:
+    """People with invented names; all share GEN_PASSWORD (hashed once) and a verified e-mail."""
+    ctx.users = new_people(ctx, ctx.scale.staff_users)
 
 
 def gen_staff_roles(ctx: Context) -> None:
@@ -555,7 +592,7 @@ STEPS: list[Callable[[Context], None]] = [
 ]
 
 
-# --- Entry points -----------------------------------------------------------------------------
+# --- The protocol for this app (see the module docstring) -------------------------------------
 
 
 def generated_organisations() -> Any:
@@ -566,17 +603,29 @@ def generated_users() -> Any:
     return User.objects.filter(email__endswith=USER_EMAIL_SUFFIX)
 
 
-def generated_counts() -> dict[str, int]:
-    """Generated rows already in the database (all zero when there are none)."""
+@contextmanager
+def without_delete_receiver(
+    receiver: Callable[..., Any], sender: type[models.Model]
+) -> Iterator[None]:
+    """Delete in bulk without a receiver that runs a query per row: the caller does its work
+    once, set-based, afterwards (the per-row updates made flushing the national scale take
+    about 45 s on PostgreSQL)."""
+    connected = post_delete.disconnect(receiver, sender=sender)
+    try:
+        yield
+    finally:
+        if connected:
+            post_delete.connect(receiver, sender=sender)
+
+
+def counts() -> dict[str, int]:
     return {
         "organisations": generated_organisations().count(),
         "users": generated_users().count(),
     }
 
 
-@transaction.atomic
-def flush_generated() -> dict[str, int]:
-    """Delete generated rows only (marked by their e-mail domain); returns rows per model."""
+def flush() -> dict[str, int]:
     orgs = generated_organisations()
     users = generated_users()
     deleted: Counter[str] = Counter()
@@ -589,23 +638,67 @@ def flush_generated() -> dict[str, int]:
             Q(organisation__in=orgs) | Q(invited_by__in=users) | Q(accepted_by__in=users)
         ).delete()
     )
-    count(StaffRole.objects.filter(Q(organisation__in=orgs) | Q(user__in=users)).delete())
+    roles = StaffRole.objects.filter(Q(organisation__in=orgs) | Q(user__in=users))
+    touched = list(roles.values_list("user_id", "organisation_id"))
+    with without_delete_receiver(role_changed, StaffRole):
+        count(roles.delete())
     count(users.delete())
     # Parents are PROTECTed; generated organisations only have generated parents, so detach first.
     orgs.update(parent=None)
     count(orgs.delete())
+    # What role_changed does per role, once for the people and organisations still here.
+    bump_layout(sorted({user for user, _org in touched}))
+    touch(sorted({org for _user, org in touched}))
+    return dict(deleted)
+
+
+def summarise(ctx: Context) -> dict[str, int]:
+    summary: dict[str, int] = {f"organisations.{k}": len(v) for k, v in ctx.orgs.items()}
+    summary["staff_users"] = len(ctx.users)
+    summary["staff_roles"] = len(ctx.roles)
+    for role, n in sorted(Counter(r.role for r in ctx.roles).items()):
+        summary[f"staff_roles.{role}"] = n
+    return summary
+
+
+# --- Entry points: every app's generator ----------------------------------------------------
+
+
+def app_generators() -> list[ModuleType]:
+    """The `generator` modules of the installed medvirke apps, lowest layer first (this one
+    included). Found by name, so this app does not import the apps above it."""
+    found = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.generator"
+        if config.name.startswith("medvirke.") and importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return found
+
+
+def generated_counts() -> dict[str, int]:
+    """Generated rows already in the database, per kind over every app (all zero when there are
+    none)."""
+    result: dict[str, int] = {}
+    for module in app_generators():
+        result.update(module.counts())
+    return result
+
+
+@transaction.atomic
+def flush_generated() -> dict[str, int]:
+    """Delete generated rows only, the highest app first; returns rows deleted per model."""
+    deleted: Counter[str] = Counter()
+    for module in reversed(app_generators()):
+        deleted.update(module.flush())
     return dict(deleted)
 
 
 @transaction.atomic
 def generate(scale: Scale, seed: int) -> dict[str, int]:
-    """Run every step with `random.Random(seed)`; returns row counts per kind and per role."""
+    """Run every app's steps, lowest layer first, with one `random.Random(seed)`; returns row
+    counts per kind (the apps above add theirs to `ctx.summary`)."""
     ctx = Context(rng=random.Random(seed), scale=scale)
-    for step in STEPS:
-        step(ctx)
-    summary: dict[str, int] = {f"organisations.{k}": len(v) for k, v in ctx.orgs.items()}
-    summary["users"] = len(ctx.users)
-    summary["staff_roles"] = len(ctx.roles)
-    for role, n in sorted(Counter(r.role for r in ctx.roles).items()):
-        summary[f"staff_roles.{role}"] = n
-    return summary
+    for module in app_generators():
+        for step in module.STEPS:
+            step(ctx)
+    return {**summarise(ctx), **ctx.summary}

@@ -1,17 +1,23 @@
 """`medvirke gen_data --scale small|national --seed N [--flush]`: generated benchmark data.
 
-Builds a Norway-sized world of invented organisations and staff (see
-medvirke/organisations/generator.py for what each scale contains). The same seed always gives
-the same names and structure. National scale (about 1,400 organisations, 2,000 people) takes a
-few seconds on SQLite and PostgreSQL: rows are inserted with bulk_create and every person shares
-one precomputed password hash. Every generated person can log in with the password
-`medvirke-gen-2026`.
+Builds a Norway-sized world of invented organisations and staff, and, through the `generator`
+module of each app above (found by name in INSTALLED_APPS order, so this app imports none of
+them), representatives and councils with seats, terms, open calls and nominations. See
+medvirke/organisations/generator.py for the protocol and medvirke/*/generator.py for what each
+scale contains. The same seed always gives the same names and structure. National scale (about
+1,400 organisations, 12,000 people of whom 10,000 representatives, 2,000 bodies, 25,000 terms)
+takes well under a minute on SQLite and PostgreSQL: rows are inserted with bulk_create, every
+person shares one precomputed password hash, and no history rows are written for generated
+rows. Every generated person can log in with the password `medvirke-gen-2026`.
 
 Generated rows are marked: users by e-mail addresses ending in `@gen.medvirke.test`,
-organisations by `postmottak@<slug>.gen.medvirke.test`. The command refuses to run when such rows
-exist already; `--flush` deletes them (and nothing else: not the demo data, not real rows)
-before generating again. Deleting fails, and nothing changes, if someone has since hung real
-rows under a generated organisation or a generated person has acted in the history.
+organisations by `postmottak@<slug>.gen.medvirke.test`; representatives by their user, bodies by
+their generated owner and having no history of their own. The command refuses to run when such
+rows exist already; `--flush` deletes them (and nothing else: not the demo data, not real rows),
+highest app first, before generating again. Deleting fails, and nothing changes, if someone has
+since hung real rows under generated ones or a generated person has acted in the history or the
+access log (which are append-only: after a benchmark run has opened the representatives list as
+a generated coordinator, recreate the database instead, as `bench/run` does).
 
 Examples:
     medvirke gen_data --scale small --seed 1
@@ -36,7 +42,8 @@ from medvirke.organisations.generator import (
 
 class Command(BaseCommand):
     help = (
-        "Generate invented organisations and staff for benchmarks (small or national scale). "
+        "Generate invented organisations, staff, representatives and councils for benchmarks "
+        "(small or national scale). "
         "Refuses to run over earlier generated data unless --flush is given."
     )
 
@@ -55,9 +62,10 @@ class Command(BaseCommand):
             existing = generated_counts()
             if any(existing.values()):
                 if not options["flush"]:
+                    found = ", ".join(f"{n} {kind}" for kind, n in existing.items() if n)
                     raise CommandError(
-                        "Generated data already exists ({organisations} organisations, {users} "
-                        "people). Run again with --flush to replace it.".format(**existing)
+                        f"Generated data already exists ({found}). Run again with --flush to "
+                        "replace it."
                     )
                 try:
                     deleted = flush_generated()
