@@ -4,6 +4,7 @@ the catalogue); every rejected form keeps what the person typed."""
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -286,10 +287,29 @@ class EmploymentForm(_PeriodForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["employer_name"].required = False
+        if self.instance.employer_id is not None:
+            # An employer that has since ended stays choosable, so an edit can keep it.
+            field = self.fields["employer"]
+            field.queryset = (  # type: ignore[attr-defined]
+                Organisation.objects.filter(
+                    Q(kind__in=EMPLOYER_KINDS, ended_on__isnull=True)
+                    | Q(pk=self.instance.employer_id)
+                )
+                .select_related("parent")
+                .order_by("name")
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         employer = data.get("employer")
+        if (
+            employer is not None
+            and self.instance.pk is not None
+            and "employer" in self.changed_data
+            and "employer_name" not in self.changed_data
+        ):
+            # Another employer chosen on an edit: the stored name was the old employer's.
+            data["employer_name"] = employer.name
         if not data.get("employer_name"):
             if employer is not None:
                 data["employer_name"] = employer.name

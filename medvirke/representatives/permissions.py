@@ -162,14 +162,25 @@ def get_own_representative(user: Any) -> Representative | None:
     )
 
 
-def get_employment_for_user(representative: Representative, pk: int) -> EmploymentDeclaration:
-    """One of the person's own employment declarations (404 for anyone else's)."""
-    return get_object_or_404(EmploymentDeclaration, pk=pk, representative=representative)
+def get_employment_for_user(user: Any, pk: int) -> EmploymentDeclaration:
+    """One of the person's own employment declarations, to edit, end or delete: only the
+    person, as only the person declares them (404 for anyone else's)."""
+    return get_object_or_404(
+        EmploymentDeclaration.objects.select_related("representative__user"),
+        pk=pk,
+        representative__user_id=getattr(user, "pk", None),
+        representative__deleted_at__isnull=True,
+    )
 
 
-def get_engagement_for_user(representative: Representative, pk: int) -> ExternalEngagement:
+def get_engagement_for_user(user: Any, pk: int) -> ExternalEngagement:
     """One of the person's own other engagements (404 for anyone else's)."""
-    return get_object_or_404(ExternalEngagement, pk=pk, representative=representative)
+    return get_object_or_404(
+        ExternalEngagement.objects.select_related("representative__user"),
+        pk=pk,
+        representative__user_id=getattr(user, "pk", None),
+        representative__deleted_at__isnull=True,
+    )
 
 
 # --- Experience areas --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("meg/samtykke/", views.health_consent, name="my_health_consent"),
     path("meg/erfaring/", views.edit_experience, name="my_experience"),
     path("meg/arbeidsforhold/ny/", views.add_employment, name="my_employment_add"),
+    path("meg/arbeidsforhold/<int:pk>/endre/", views.edit_employment, name="my_employment_edit"),
     path("meg/arbeidsforhold/<int:pk>/avslutt/", views.end_employment, name="my_employment_end"),
     path(
         "meg/arbeidsforhold/<int:pk>/slett/", views.delete_employment, name="my_employment_delete"

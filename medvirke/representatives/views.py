@@ -341,8 +341,22 @@ def add_employment(request: HttpRequest, rep: Representative) -> HttpResponse:
 
 
 @own_representative
+def edit_employment(request: HttpRequest, rep: Representative, pk: int) -> HttpResponse:
+    """Correct a declaration (employer, position, dates); the history keeps the old values."""
+    declaration = permissions.get_employment_for_user(request.user, pk)
+    # The form writes what was typed into the instance: name the title after the stored value.
+    title = _("Edit the employment at %(employer)s") % {"employer": declaration.employer_name}
+    form = EmploymentForm(request.POST or None, instance=declaration)
+    if request.method == "POST" and form.is_valid():
+        services.save_employment(form.instance, by=request.user)
+        messages.success(request, _("The employment has been saved."))
+        return redirect("my_representative")
+    return _form_page(request, form, title, _me_trail())
+
+
+@own_representative
 def end_employment(request: HttpRequest, rep: Representative, pk: int) -> HttpResponse:
-    declaration = permissions.get_employment_for_user(rep, pk)
+    declaration = permissions.get_employment_for_user(request.user, pk)
     form = EndEmploymentForm(
         request.POST or None,
         declaration=declaration,
@@ -362,7 +376,7 @@ def end_employment(request: HttpRequest, rep: Representative, pk: int) -> HttpRe
 
 @own_representative
 def delete_employment(request: HttpRequest, rep: Representative, pk: int) -> HttpResponse:
-    declaration = permissions.get_employment_for_user(rep, pk)
+    declaration = permissions.get_employment_for_user(request.user, pk)
     if request.method == "POST":
         services.delete_employment(declaration, by=request.user)
         messages.success(request, _("The employment has been deleted."))
@@ -375,7 +389,7 @@ def edit_engagement(
     request: HttpRequest, rep: Representative, pk: int | None = None
 ) -> HttpResponse:
     engagement = (
-        permissions.get_engagement_for_user(rep, pk)
+        permissions.get_engagement_for_user(request.user, pk)
         if pk is not None
         else ExternalEngagement(representative=rep)
     )
@@ -390,7 +404,7 @@ def edit_engagement(
 
 @own_representative
 def delete_engagement(request: HttpRequest, rep: Representative, pk: int) -> HttpResponse:
-    engagement = permissions.get_engagement_for_user(rep, pk)
+    engagement = permissions.get_engagement_for_user(request.user, pk)
     if request.method == "POST":
         services.delete_engagement(engagement, by=request.user)
         messages.success(request, _("The engagement has been deleted."))

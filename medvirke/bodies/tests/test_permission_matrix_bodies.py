@@ -22,7 +22,12 @@ from medvirke.core.models import AccessLogEntry
 from medvirke.core.testing import UserFactory, World, build_world
 from medvirke.organisations.models import StaffRole
 from medvirke.organisations.tests.test_permission_matrix import read_matrix, refused
-from medvirke.representatives.models import Affiliation, ExperienceArea, Representative
+from medvirke.representatives.models import (
+    Affiliation,
+    EmploymentDeclaration,
+    ExperienceArea,
+    Representative,
+)
 from medvirke.representatives.tests.factories import with_health_data
 
 from .participation_support import TODAY, appoint, candidate, make_council, nominate, open_call
@@ -49,6 +54,7 @@ class Scene:
     ola: Nomination
     per: Representative
     lise: Affiliation
+    employment: EmploymentDeclaration
     person: Any = None  # who acts (None: not logged in)
 
 
@@ -67,7 +73,10 @@ def build_scene(world: World) -> Scene:
         representative=Representative.objects.create(user=lise_user),
         organisation=world.user_org,
     )
-    return Scene(world, council, group, call, kari, term, ola, per, lise)
+    employment = EmploymentDeclaration.objects.create(
+        representative=kari, employer_name="Testvik kommune", starts_on=TODAY.replace(year=2020)
+    )
+    return Scene(world, council, group, call, kari, term, ola, per, lise, employment)
 
 
 def log_in(client: Client, scene: Scene, column: str) -> None:
@@ -295,6 +304,18 @@ def _own_data(client: Client, s: Scene) -> bool:
     return allowed
 
 
+def _edit_employment(client: Client, s: Scene) -> bool:
+    r = client.post(
+        reverse("my_employment_edit", args=[s.employment.pk]),
+        {"employer_name": "Testvik kommune", "position": "Kokk", "starts_on": "2020-01-01"},
+    )
+    if r.status_code == 302 and r["Location"] == reverse("dashboard"):
+        return False  # not a representative: sent to the start page with a friendly word
+    return outcome(
+        r, lambda: EmploymentDeclaration.objects.get(pk=s.employment.pk).position == "Kokk"
+    )
+
+
 def _ask_deletion(client: Client, s: Scene) -> bool:
     r = client.post(reverse("participation_delete_me"), {"confirm": "on"})
     return outcome(
@@ -324,6 +345,7 @@ ACTIONS: dict[str, Callable[[Client, Scene], bool]] = {
     "view_health_data": _view_health_data,
     "edit_experience_areas": _edit_experience_areas,
     "own_data": _own_data,
+    "edit_employment": _edit_employment,
     "ask_deletion": _ask_deletion,
 }
 
