@@ -310,6 +310,48 @@ def nominate(
     return nomination
 
 
+def invite_and_nominate(
+    *,
+    call: Call,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    justification: str,
+    by: Any,
+    phone: str = "",
+    municipality: Organisation | None = None,
+    override_reason: str = "",
+) -> tuple[Nomination, bool]:
+    """A coordinator invites a new candidate from the nomination form: the person is
+    registered with (and approved by) the organisation, invited to choose a password, and
+    nominated, all in one transaction, so a refused nomination leaves no registration or
+    invitation behind. Returns the nomination and whether an invitation was sent.
+
+    A nomination has never required health-data consent (consent governs only whether
+    experience areas are stored), so the nomination counts at once; the new candidate adds
+    their experience areas, with consent, after logging in, and until then the secretariat
+    sees none. Raises representatives.services.AlreadyAffiliated if the e-mail address
+    belongs to someone already registered with the organisation."""
+    with transaction.atomic():
+        representative, invited = rep_services.register_and_invite(
+            email=email,
+            full_name=full_name,
+            organisation=organisation,
+            by=by,
+            phone=phone,
+            municipality=municipality,
+        )
+        nomination = nominate(
+            call=call,
+            representative=representative,
+            organisation=organisation,
+            justification=justification,
+            by=by,
+            override_reason=override_reason,
+        )
+    return nomination, invited
+
+
 def withdraw_nomination(nomination: Nomination, *, by: Any) -> None:
     with transaction.atomic():
         nom = Nomination.objects.select_for_update().get(pk=nomination.pk)

@@ -34,27 +34,48 @@ User = get_user_model()
 
 
 def register_candidate(
-    *, email: str, full_name: str, organisation: Organisation, by: Any
+    *,
+    email: str,
+    full_name: str,
+    organisation: Organisation,
+    by: Any,
+    phone: str = "",
+    municipality: Organisation | None = None,
 ) -> Representative:
     """A coordinator registers a candidate for their organisation (approved at once, since the
     coordinator vouches for them). The person gets an account without a password; the
-    organisation then invites them to set one (self-service, 001 p.13)."""
+    organisation then invites them to set one (self-service, 001 p.13). `phone` and
+    `municipality` fill in a new account and profile; an existing person's are left alone."""
     email = email.strip().lower()
+    phone = phone.strip()
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
-            user = User.objects.create_user(email, None, full_name=full_name)
+            user = User.objects.create_user(email, None, full_name=full_name, phone=phone)
+            changes: dict[str, list[Any]] = {
+                "email": [None, email],
+                "full_name": [None, full_name],
+            }
+            if phone:
+                changes["phone"] = [None, phone]
+            record(actor=by, action=AuditEvent.Action.CREATED, obj=user, changes=changes)
+        representative, created = Representative.objects.get_or_create(
+            user=user, defaults={"registered_by": by, "municipality": municipality}
+        )
+        if created:
             record(
                 actor=by,
                 action=AuditEvent.Action.CREATED,
-                obj=user,
-                changes={"email": [None, email], "full_name": [None, full_name]},
+                obj=representative,
+                changes={"municipality": [None, str(municipality)]} if municipality else None,
             )
-        representative, created = Representative.objects.get_or_create(
-            user=user, defaults={"registered_by": by}
-        )
-        if created:
-            record(actor=by, action=AuditEvent.Action.CREATED, obj=representative)
+        elif representative.deleted_at is not None:
+            # Only someone who kept their login (a staff role) can be found again after a
+            # deletion; registering them anew starts an empty profile on the same row.
+            representative.deleted_at = None
+            representative.deletion_requested_at = None
+            representative.registered_by = by
+            save_with_history(representative, actor=by, note="registered again after deletion")
         affiliation, _created = Affiliation.objects.get_or_create(
             representative=representative, organisation=organisation
         )
@@ -142,7 +163,13 @@ class AlreadyAffiliated(Exception):
 
 
 def register_and_invite(
-    *, email: str, full_name: str, organisation: Organisation, by: Any
+    *,
+    email: str,
+    full_name: str,
+    organisation: Organisation,
+    by: Any,
+    phone: str = "",
+    municipality: Organisation | None = None,
 ) -> tuple[Representative, bool]:
     """Register a candidate and, if their account has no password yet, invite them to choose
     one (an invitation without a staff role activates the account). Both happen in one
@@ -155,7 +182,12 @@ def register_and_invite(
         ).exists():
             raise AlreadyAffiliated
         representative = register_candidate(
-            email=email, full_name=full_name, organisation=organisation, by=by
+            email=email,
+            full_name=full_name,
+            organisation=organisation,
+            by=by,
+            phone=phone,
+            municipality=municipality,
         )
         user = representative.user
         invited = False

@@ -17,18 +17,68 @@ class CandidateChoiceField(forms.ModelChoiceField):
         return f"{obj.user.display_name} ({obj.user.email})"
 
 
+class MunicipalityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class NominateForm(forms.Form):
-    """Nominate one of the organisation's approved representatives to a call. The override
-    reason appears once the nomination has raised a warning (employment in the owner, time
-    served past the maximum) and is then required."""
+    """Nominate one of the organisation's approved representatives to a call, or invite a new
+    candidate (registered with the organisation and invited to choose a password) and
+    nominate them in the same step. The override reason appears once the nomination has raised
+    a warning (employment in the owner, time served past the maximum) and is then required."""
+
+    EXISTING = "existing"
+    NEW = "new"
 
     organisation = forms.ModelChoiceField(
         label=_("Nominate on behalf of"), queryset=Organisation.objects.none(), empty_label=None
     )
+    candidate_kind = forms.ChoiceField(
+        label=_("Who do you nominate?"),
+        choices=[
+            (EXISTING, _("One of our approved representatives")),
+            (NEW, _("A new candidate, invited now")),
+        ],
+        initial=EXISTING,
+        # Not required: a form posted without it (an older page) nominates from the list.
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    # The candidate, or the new candidate's name and address, are required depending on the
+    # choice above (full_clean); they are marked required, since each is within its choice.
     representative = CandidateChoiceField(
         label=_("Candidate"),
         queryset=Representative.objects.none(),
         help_text=_("Representatives your organisation has approved."),
+        error_messages={"required": _("Choose a candidate.")},
+    )
+    new_full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        error_messages={"required": _("Write the new candidate's full name.")},
+    )
+    new_email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        error_messages={"required": _("Write the new candidate's e-mail address.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text=_("The person gets an e-mail with a link to choose a password."),
+    )
+    new_phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    new_municipality = MunicipalityChoiceField(
+        label=_("Municipality"),
+        queryset=Organisation.objects.filter(
+            kind=Organisation.Kind.MUNICIPALITY, ended_on__isnull=True
+        ).order_by("name"),
+        required=False,
+        empty_label=_("Not stated"),
+        help_text=_("Where the person lives."),
     )
     justification = forms.CharField(
         label=_("Justification"),
@@ -39,6 +89,8 @@ class NominateForm(forms.Form):
             "availability. The secretariat reads it."
         ),
     )
+
+    NEW_FIELDS = ("new_full_name", "new_email", "new_phone", "new_municipality")
 
     def __init__(
         self,
@@ -67,6 +119,12 @@ class NominateForm(forms.Form):
             .distinct()
             .order_by("user__full_name", "pk")
         )
+        # Without approved representatives, inviting someone new is the only way.
+        self.has_approved = rep_field.queryset.exists()
+        if not self.has_approved:
+            del self.fields["representative"]
+            self.fields["candidate_kind"].initial = self.NEW
+            self.fields["candidate_kind"].widget = forms.HiddenInput()
         if needs_override:
             self.fields["override_reason"] = forms.CharField(
                 label=_("Reason for nominating despite the warning"),
@@ -74,6 +132,68 @@ class NominateForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=_("Recorded with the nomination and shown to the secretariat."),
             )
+
+    def chosen_kind(self) -> str:
+        if not self.has_approved:
+            return self.NEW
+        return self.data.get(self.add_prefix("candidate_kind")) or self.EXISTING
+
+    @property
+    def invites_new(self) -> bool:
+        return self.chosen_kind() == self.NEW
+
+    def existing_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("representative",) if name in self.fields]
+
+    def new_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.NEW_FIELDS]
+
+    def full_clean(self) -> None:
+        """Validate only the chosen way of naming the candidate: the other group's fields are
+        not required for this round (and are marked required again for the page)."""
+        kind = self.chosen_kind()
+        needed = {
+            "representative": kind == self.EXISTING,
+            "new_full_name": kind == self.NEW,
+            "new_email": kind == self.NEW,
+        }
+        present = {name: flag for name, flag in needed.items() if name in self.fields}
+        for name, flag in present.items():
+            self.fields[name].required = flag
+        try:
+            super().full_clean()
+        finally:
+            for name in present:
+                self.fields[name].required = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["candidate_kind"] = self.chosen_kind()
+        organisation, email = data.get("organisation"), data.get("new_email")
+        if (
+            self.invites_new
+            and organisation is not None
+            and email
+            and already_registered(email, organisation)
+        ):
+            self.add_error("new_email", already_registered_message(organisation))
+        return data
+
+
+def already_registered(email: str, organisation: Organisation) -> bool:
+    return Affiliation.objects.filter(
+        organisation=organisation, representative__user__email__iexact=email.strip()
+    ).exists()
+
+
+def already_registered_message(organisation: Organisation) -> str:
+    return str(
+        _(
+            "This e-mail address belongs to someone already registered with %(org)s. "
+            "Choose them among our approved representatives instead."
+        )
+        % {"org": organisation.name}
+    )
 
 
 class ResignForm(forms.Form):

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,7 +25,12 @@ from medvirke.representatives.models import Affiliation, ExperienceArea, Represe
 from medvirke.representatives.permissions import coordinator_organisation_ids
 
 from .. import letters, permissions, personal_data, services
-from ..forms.participation import DeletionRequestForm, NominateForm, ResignForm
+from ..forms.participation import (
+    DeletionRequestForm,
+    NominateForm,
+    ResignForm,
+    already_registered_message,
+)
 from ..models import Call, Nomination, Term
 
 # A term is flagged as expiring this long before it ends (the first reminder goes out then).
@@ -117,6 +123,8 @@ def calls_for_us(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def call_nominate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The call, our nominations to it, and the form to nominate an approved representative
+    or to invite a new candidate and nominate them in one step."""
     call = permissions.get_call_for_user(request.user, pk)
     organisations = permissions.may_nominate_to(request.user, call)
     if not organisations:  # the body's managers may open the call, but not nominate
@@ -127,15 +135,29 @@ def call_nominate(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if data is not None and form.is_valid():
         cleaned = form.cleaned_data
+        invited = False
         try:
-            nomination = services.nominate(
-                call=call,
-                representative=cleaned["representative"],
-                organisation=cleaned["organisation"],
-                justification=cleaned["justification"],
-                by=request.user,
-                override_reason=cleaned.get("override_reason", ""),
-            )
+            if form.invites_new:
+                nomination, invited = services.invite_and_nominate(
+                    call=call,
+                    organisation=cleaned["organisation"],
+                    email=cleaned["new_email"],
+                    full_name=cleaned["new_full_name"].strip(),
+                    phone=cleaned["new_phone"],
+                    municipality=cleaned["new_municipality"],
+                    justification=cleaned["justification"],
+                    by=request.user,
+                    override_reason=cleaned.get("override_reason", ""),
+                )
+            else:
+                nomination = services.nominate(
+                    call=call,
+                    representative=cleaned["representative"],
+                    organisation=cleaned["organisation"],
+                    justification=cleaned["justification"],
+                    by=request.user,
+                    override_reason=cleaned.get("override_reason", ""),
+                )
         except services.NeedsOverrideError as exc:
             form = NominateForm(data, organisations=organisations, needs_override=True)
             form.is_valid()
@@ -144,13 +166,22 @@ def call_nominate(request: HttpRequest, pk: int) -> HttpResponse:
                 "override_reason",
                 _("Give the reason for nominating despite the warning, or choose someone else."),
             )
+        except (rep_services.AlreadyAffiliated, IntegrityError):
+            # Another coordinator registered the same person a moment ago.
+            form.add_error("new_email", already_registered_message(cleaned["organisation"]))
         except services.RefusedError as exc:
-            form.add_error("representative", str(exc))
+            form.add_error("new_email" if form.invites_new else "representative", str(exc))
         else:
+            if invited:
+                text = _(
+                    "%(person)s has been registered with %(org)s, sent an e-mail with a link to "
+                    "choose a password, and nominated. The secretariat has been told."
+                )
+            else:
+                text = _("%(person)s has been nominated. The secretariat has been told.")
             messages.success(
                 request,
-                _("%(person)s has been nominated. The secretariat has been told.")
-                % {"person": nomination.representative},
+                text % {"person": nomination.representative, "org": nomination.organisation},
             )
             return redirect("participation_call", pk=call.pk)
     ours = (
