@@ -1,8 +1,9 @@
 """A body's composition, computed from its current members, never typed in (BRIEF part 2:
 "composition (diversity of groups, age, geography, minority, Sami, young users) is visible").
 
-Experience areas are health data (GDPR art. 9): only the secretariat handling the body sees
-them, and only as counts per area; people who have not consented are not counted. Two queries
+Experience areas are health data (GDPR art. 9): the composition shows them only as counts per
+area across the members, to those who manage the body, and people who have not consented are
+not counted. Two queries
 whatever the size of the body."""
 
 from collections import Counter

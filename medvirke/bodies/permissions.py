@@ -57,7 +57,15 @@ def can_view(user: Any, body: Body) -> bool:
         or user.is_superuser
         or bool(roles_in(user, body.owner))
         or (body.secretariat.filter(pk=user.pk).exists())
+        # Members of a non-public working group see the group they sit in.
+        or Term.objects.current().filter(seat__body=body, representative__user=user).exists()
     )
+
+
+def can_view_history(user: Any, body: Body) -> bool:
+    """Those who run the body, and auditors (revisor) of the owner organisation or above, as
+    for an organisation's history."""
+    return can_manage(user, body) or Role.AUDITOR in roles_in(user, body.owner)
 
 
 def get_body_for_user(user: Any, pk: int, manage: bool = False) -> Body:

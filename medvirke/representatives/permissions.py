@@ -64,9 +64,12 @@ def can_see_health_data(user: Any, representative: Representative) -> bool:
         return False
     if representative.user_id == user.pk:
         return True
-    if representative.affiliations.filter(
-        organisation_id__in=coordinator_organisation_ids(user)
-    ).exists():
+    # A coordinator whose organisation rejected the person no longer sees their health data.
+    if (
+        representative.affiliations.filter(organisation_id__in=coordinator_organisation_ids(user))
+        .exclude(status=Affiliation.Status.REJECTED)
+        .exists()
+    ):
         return True
     return any(check(user, representative) for check in EXTRA_HEALTH_ACCESS)
 
@@ -144,6 +147,8 @@ def get_affiliation_for_user(user: Any, pk: int) -> Affiliation:
     )
     if affiliation.organisation_id not in coordinator_organisation_ids(user):
         raise PermissionDenied
+    if affiliation.representative.user_id == user.pk:
+        raise PermissionDenied  # nobody approves their own affiliation
     return affiliation
 
 

@@ -417,3 +417,14 @@ def test_service_level_resign_notice_includes_the_stepping_deputy(world, council
     assert Notification.objects.filter(user=ola.user, subject__contains=council.name).exists()
     assert "Ola Nordmann" in Notification.objects.filter(user=world.secretary).latest("pk").body
     assert TODAY + timedelta(days=1) > member.starts_on
+
+
+def test_a_member_of_a_non_public_group_sees_the_group_page(client, world) -> None:
+    group = make_council(world, name="Arbeidsgruppe for ny sengepost", is_public=False)
+    call = open_call(world, group)
+    kari = candidate(world, "Kari Gruppe")
+    appoint(world, nominate(world, call, kari))
+    client.force_login(kari.user)
+    assert client.get(reverse("body_detail", args=[group.pk])).status_code == 200
+    client.force_login(world.outsider)
+    assert client.get(reverse("body_detail", args=[group.pk])).status_code == 403

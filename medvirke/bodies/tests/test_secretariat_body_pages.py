@@ -668,3 +668,10 @@ def test_the_admin_shows_bodies_calls_and_terms_read_only(client, world) -> None
     assert client.get(reverse("admin:bodies_body_add")).status_code == 403
     change = client.get(reverse("admin:bodies_body_change", args=[body.pk]))
     assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
+
+
+def test_an_auditor_of_the_owner_reads_the_body_history_but_cannot_manage(client, world) -> None:
+    body = make_body(world, "Revidert utvalg")
+    client.force_login(world.auditor)
+    assert client.get(reverse("body_history", args=[body.pk])).status_code == 200
+    assert client.get(reverse("body_edit", args=[body.pk])).status_code == 403

@@ -84,3 +84,27 @@ def test_a_person_in_both_organisations_is_seen_by_both_coordinators_each_read_l
     assert sorted(AccessLogEntry.objects.values_list("actor", flat=True)) == sorted(
         [world.coordinator.pk, coordinator_b.pk]
     )
+
+
+def test_a_rejected_affiliation_no_longer_opens_the_health_data(client, setting) -> None:
+    kari, coordinator_b = setting
+    affiliation = kari.affiliations.get()
+    client.force_login(coordinator_b)
+    client.post(reverse("affiliation_decide", args=[affiliation.pk]), {"decision": "reject"})
+    before = AccessLogEntry.objects.count()
+    response = client.get(reverse("representative_detail", args=[kari.pk]))
+    assert HEALTH_TEXT not in page(response)
+    assert AccessLogEntry.objects.count() == before  # nothing read, nothing logged
+
+
+def test_a_coordinator_cannot_approve_their_own_affiliation(client, world) -> None:
+    me = register(world, world.coordinator.email, "Kari Koordinator", organisation=world.user_org)
+    me.affiliations.update(status="pending", decided_by=None)
+    affiliation = me.affiliations.get()
+    client.force_login(world.coordinator)
+    response = client.post(
+        reverse("affiliation_decide", args=[affiliation.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 403
+    affiliation.refresh_from_db()
+    assert affiliation.status == "pending"

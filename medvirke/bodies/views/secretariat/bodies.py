@@ -392,7 +392,9 @@ def term_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def body_history(request: HttpRequest, pk: int) -> HttpResponse:
-    body = permissions.get_body_for_user(request.user, pk, manage=True)
+    body = permissions.get_body_for_user(request.user, pk)
+    if not permissions.can_view_history(request.user, body):
+        raise PermissionDenied
     events = AuditEvent.objects.for_object(body).newest_first()
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("side"))
     return render(
