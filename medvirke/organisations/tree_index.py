@@ -54,6 +54,14 @@ class TreeIndex:
             if needle in row[1].casefold() or (row[2] and needle in row[2].casefold())
         ]
 
+    def of_kind(self, kind: str, *, active: bool = True) -> list[tuple[int, str]]:
+        """(pk, name) of every organisation of `kind` (only active ones unless told), by name."""
+        return [
+            (pk, name)
+            for pk, name, _short, k, ended in self.rows
+            if k == kind and not (active and ended)
+        ]
+
     def ancestors(self, pk: int) -> list[Crumb]:
         """Parents from the root down, for breadcrumbs."""
         return [Crumb(a, self.name[a]) for a in reversed(self.lineage(pk)[1:])]

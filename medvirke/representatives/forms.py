@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from medvirke.core.widgets import FastSelect
+from medvirke.organisations import tree_index
 from medvirke.organisations.models import Organisation
 
 from .models import (
@@ -74,16 +76,19 @@ class RepresentativeFilterForm(forms.Form):
         required=False,
         empty_label=_("All"),
     )
-    municipality = OrganisationChoiceField(
-        label=_("Municipality"),
-        queryset=Organisation.objects.filter(kind=K.MUNICIPALITY).order_by("name"),
-        required=False,
-        empty_label=_("All"),
+    # All 357 municipalities: the choices come from the in-memory organisation index and are
+    # rendered in Python (no query, no model objects, no template per option).
+    municipality = forms.TypedChoiceField(
+        label=_("Municipality"), coerce=int, required=False, empty_value=None, widget=FastSelect
     )
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["municipality"].choices = [  # type: ignore[attr-defined]
+            ("", _("All")),
+            *tree_index.current().of_kind(K.MUNICIPALITY),
+        ]
         self.fields["q"].widget.input_type = "search"  # type: ignore[attr-defined]
         for field in self.fields.values():
             field.widget.attrs["class"] = "ds-input"

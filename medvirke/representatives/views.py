@@ -97,7 +97,7 @@ def representative_list(request: HttpRequest) -> HttpResponse:
     if data.get("area"):
         representatives = representatives.filter(experience_areas=data["area"])
     if data.get("municipality"):
-        representatives = representatives.filter(municipality=data["municipality"])
+        representatives = representatives.filter(municipality_id=data["municipality"])
     page = Paginator(representatives, PAGE_SIZE).get_page(request.GET.get("side"))
     permissions.log_list_access(request, page.object_list)
     filters: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "side" and v}
