@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "medvirke.organisations",
     "medvirke.representatives",
     "medvirke.bodies",
+    "medvirke.meetings",
     "medvirke.portal",
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",

@@ -1,0 +1,693 @@
+"""Meetings, cases, papers, attendance, minutes and the influence ledger (issue 4).
+
+A body (bodies.Body) meets; each meeting has an agenda of cases (numbered per body and year,
+"Sak 12/26"), papers, absence notices and attendance. The minutes record per case the
+conclusion, the council's advice and any dissent; every piece of advice gets a recipient, a due
+date and responses (fulgt / delvis fulgt / ikke fulgt / under behandling), kept as history.
+Changes go through services.py, which writes the history in the same transaction.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from medvirke.bodies.models import Body, Term
+from medvirke.core.models import AppendOnlyModel, TrackedModel
+from medvirke.organisations.models import Organisation
+
+# How many days before the meeting papers are due, unless the meeting says otherwise.
+DEFAULT_PAPER_DEADLINE_DAYS = 7
+
+User = settings.AUTH_USER_MODEL
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def for_body(self, body: Body | int) -> "MeetingQuerySet":
+        return self.filter(body=body)
+
+    def in_year(self, year: int) -> "MeetingQuerySet":
+        """The body's meeting plan for one year."""
+        return self.filter(starts_at__year=year).order_by("starts_at")
+
+    def upcoming(self, now: datetime | None = None) -> "MeetingQuerySet":
+        return self.filter(ends_at__gt=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now: datetime | None = None) -> "MeetingQuerySet":
+        return self.filter(ends_at__lte=now or timezone.now()).order_by("-starts_at")
+
+
+class Meeting(TrackedModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        CALLED = "called", _("Called")
+        HELD = "held", _("Held")
+        MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
+
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("body")
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    video_link = models.URLField(_("video link"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    paper_deadline_days = models.PositiveSmallIntegerField(
+        _("papers due (days before the meeting)"), default=DEFAULT_PAPER_DEADLINE_DAYS
+    )
+    called_at = models.DateTimeField(_("called"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("planned by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("A meeting must end after it starts."),
+            ),
+        ]
+        indexes = [models.Index(fields=["body", "starts_at"], name="meeting_body_start_idx")]
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.starts_at)
+        return f"{self.body} {when:%d.%m.%Y}" + (f" – {self.title}" if self.title else "")
+
+    @property
+    def papers_due_at(self) -> datetime:
+        return self.starts_at - timedelta(days=self.paper_deadline_days)
+
+    def has_started(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.starts_at
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def for_body(self, body: Body | int) -> "CaseQuerySet":
+        return self.filter(body=body)
+
+    def on_agenda(self, meeting: "Meeting") -> "CaseQuerySet":
+        return self.filter(meeting=meeting).order_by("agenda_order", "number")
+
+    def public(self) -> "CaseQuerySet":
+        return self.filter(is_public=True)
+
+
+class Case(TrackedModel):
+    """A case (sak) on a body's agenda, numbered per body and year: "Sak 12/26"."""
+
+    class Kind(models.TextChoices):
+        ORIENTATION = "orientation", _("For information")
+        DISCUSSION = "discussion", _("For discussion")
+        CONSULTATION = "consultation", _("Consultation / statement")
+        ADVICE = "advice", _("Decision / advice")
+
+    class Phase(models.TextChoices):
+        IDEA = "idea", _("Idea")
+        PLANNING = "planning", _("Planning")
+        IMPLEMENTATION = "implementation", _("Implementation")
+        EVALUATION = "evaluation", _("Evaluation")
+
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="cases", verbose_name=_("body")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("case number"))
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("meeting"),
+    )
+    agenda_order = models.PositiveSmallIntegerField(_("order on the agenda"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), max_length=20000, blank=True)
+    kind = models.CharField(_("type of case"), max_length=16, choices=Kind.choices)
+    owner_unit = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case owner (unit)"),
+    )
+    owner_person = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case owner (person)"),
+    )
+    is_public = models.BooleanField(_("public"), default=True)
+    exemption_basis = models.CharField(
+        _("legal basis for exemption from public access"), max_length=300, blank=True
+    )
+    phase = models.CharField(
+        _("involvement phase"), max_length=16, choices=Phase.choices, default=Phase.PLANNING
+    )
+    ladder_step = models.PositiveSmallIntegerField(
+        _("step on the participation ladder"), choices=Body.LadderStep.choices
+    )
+    # The person who registered the case declared it is not about one named patient.
+    no_individual_patient = models.BooleanField(_("not about an individual patient"), default=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "year", "number"],
+                name="case_number_unique_per_body_year",
+                violation_error_message=_("This case number is already taken."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_public=True) | ~Q(exemption_basis=""),
+                name="case_exempt_needs_basis",
+                violation_error_message=_("Give the legal basis for exempting the case."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ladder_step__gte=1, ladder_step__lte=4),
+                name="case_ladder_step_1_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        """The number as people say it: "12/26"."""
+        return f"{self.number}/{self.year % 100:02d}"
+
+
+class CaseProposal(TrackedModel):
+    """A representative's proposal for the agenda; the secretariat accepts or answers it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Not accepted")
+
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="case_proposals", verbose_name=_("body")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), max_length=20000, blank=True)
+    proposed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    case = models.OneToOneField(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        verbose_name=_("case"),
+    )
+    answered_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case proposal")
+        verbose_name_plural = _("case proposals")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(answer=""),
+                name="case_proposal_decline_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def paper_path(instance: "Paper", filename: str) -> str:
+    # The stored name never trusts the uploaded one beyond its (checked) extension.
+    return f"meetings/{instance.meeting_id}/{timezone.now():%Y%m%d%H%M%S}-{filename[-80:]}"
+
+
+class Paper(TrackedModel):
+    """A meeting paper (saksdokument), optionally belonging to one case."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="papers", verbose_name=_("meeting")
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="papers",
+        verbose_name=_("case"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file"), upload_to=paper_path, max_length=300)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    # Published after the deadline (meeting start minus its paper deadline): flagged on the agenda.
+    late = models.BooleanField(_("published late"), default=False)
+    published_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("published by")
+    )
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("paper")
+        verbose_name_plural = _("papers")
+        ordering = ["published_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- attendance -------------------------------------------------------------------------------
+
+
+class AbsenceNotice(TrackedModel):
+    """A member's absence notice (forfall) and the deputy called in for them."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="absences", verbose_name=_("meeting")
+    )
+    term = models.ForeignKey(
+        Term, on_delete=models.PROTECT, related_name="+", verbose_name=_("absent member")
+    )
+    reason = models.TextField(_("message"), max_length=2000, blank=True)
+    deputy = models.ForeignKey(
+        Term,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deputy called in"),
+    )
+    deputy_called_at = models.DateTimeField(_("deputy called"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")
+    )
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("absence notice")
+        verbose_name_plural = _("absence notices")
+        ordering = ["sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "term"], name="absence_once_per_meeting"),
+            # A deputy stands in for one absent member at a time.
+            models.UniqueConstraint(
+                fields=["meeting", "deputy"],
+                condition=Q(deputy__isnull=False),
+                name="deputy_called_once_per_meeting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term.representative} – {self.meeting}"
+
+
+class AttendanceQuerySet(models.QuerySet["Attendance"]):
+    def present(self, at: datetime | None = None) -> "AttendanceQuerySet":
+        """Present at the meeting (at a moment: arrived by then and not yet gone)."""
+        rows = self.filter(present=True)
+        if at is not None:
+            rows = rows.filter(
+                Q(arrived_at__isnull=True) | Q(arrived_at__lte=at),
+                Q(left_at__isnull=True) | Q(left_at__gt=at),
+            )
+        return rows
+
+
+class Attendance(TrackedModel):
+    """Who was there, recorded by the secretariat, with arrival and departure."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("meeting")
+    )
+    person = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
+    )
+    term = models.ForeignKey(
+        Term,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("seat held"),
+    )
+    stands_in_for = models.ForeignKey(
+        AbsenceNotice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stands in for"),
+    )
+    present = models.BooleanField(_("present"), default=True)
+    arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="attendance_once_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_at__isnull=True)
+                | Q(arrived_at__isnull=True)
+                | Q(left_at__gt=models.F("arrived_at")),
+                name="attendance_leaves_after_arrival",
+                violation_error_message=_("Departure must be after arrival."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.meeting}"
+
+
+# --- minutes ----------------------------------------------------------------------------------
+
+
+class Minutes(TrackedModel):
+    """The minutes (protokoll) of one meeting: draft → for comments → approved → published.
+    Approved minutes are locked; a correction is a new MinutesVersion, the old ones kept."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FOR_COMMENT = "for_comment", _("Sent for comments")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+
+    class ApprovedHow(models.TextChoices):
+        CHAIR = "chair", _("By the chair")
+        MEETING = "meeting", _("At the next meeting")
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.PROTECT, related_name="minutes", verbose_name=_("meeting")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    text = models.TextField(_("general notes"), max_length=50000, blank=True)
+    comment_deadline = models.DateField(_("comments by"), null=True, blank=True)
+    approved_how = models.CharField(
+        _("approved"), max_length=8, choices=ApprovedHow.choices, blank=True
+    )
+    approved_at_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved at meeting"),
+    )
+    approved_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic lock: an edit carries the version it was opened with (no lost updates).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history_exclude = frozenset({"version", "updated_at"})
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return f"{_('Minutes')} {self.meeting}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (self.Status.APPROVED, self.Status.PUBLISHED)
+
+
+class MinutesVersion(models.Model):
+    """A frozen copy of approved minutes (version 1 at approval, one more per correction)."""
+
+    minutes = models.ForeignKey(
+        Minutes, on_delete=models.PROTECT, related_name="versions", verbose_name=_("minutes")
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    content = models.JSONField(_("content"))
+    reason = models.TextField(_("reason for the correction"), blank=True)
+    made_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("made by")
+    )
+    made_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("minutes version")
+        verbose_name_plural = _("minutes versions")
+        ordering = ["minutes", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "number"], name="minutes_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} v{self.number}"
+
+
+class MinutesComment(models.Model):
+    minutes = models.ForeignKey(
+        Minutes, on_delete=models.PROTECT, related_name="comments", verbose_name=_("minutes")
+    )
+    author = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    text = models.TextField(_("comment"), max_length=10000)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment on the minutes")
+        verbose_name_plural = _("comments on the minutes")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.author} – {self.minutes}"
+
+
+class CaseConclusion(TrackedModel):
+    """What the meeting concluded in one case."""
+
+    minutes = models.ForeignKey(
+        Minutes, on_delete=models.PROTECT, related_name="conclusions", verbose_name=_("minutes")
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="conclusions", verbose_name=_("case")
+    )
+    text = models.TextField(_("conclusion"), max_length=20000)
+
+    class Meta:
+        verbose_name = _("conclusion")
+        verbose_name_plural = _("conclusions")
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "case"], name="conclusion_once_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}: {self.text[:60]}"
+
+
+class Dissent(TrackedModel):
+    """A member's dissent (dissens) from a conclusion, in their own words."""
+
+    conclusion = models.ForeignKey(
+        CaseConclusion,
+        on_delete=models.PROTECT,
+        related_name="dissents",
+        verbose_name=_("conclusion"),
+    )
+    person = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("member")
+    )
+    text = models.TextField(_("dissent"), max_length=10000)
+
+    class Meta:
+        verbose_name = _("dissent")
+        verbose_name_plural = _("dissents")
+        constraints = [
+            models.UniqueConstraint(fields=["conclusion", "person"], name="dissent_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.conclusion.case.reference}"
+
+
+# --- the influence ledger ---------------------------------------------------------------------
+
+
+class AdviceStatus(models.TextChoices):
+    UNANSWERED = "unanswered", _("Not answered")
+    FOLLOWED = "followed", _("Followed")
+    PARTLY_FOLLOWED = "partly", _("Partly followed")
+    NOT_FOLLOWED = "not_followed", _("Not followed")
+    UNDER_CONSIDERATION = "pending", _("Under consideration")
+
+
+# Advice with these statuses comes back on the body's agenda until it gets a final answer.
+OPEN_STATUSES = (AdviceStatus.UNANSWERED, AdviceStatus.UNDER_CONSIDERATION)
+
+
+class AdviceQuerySet(models.QuerySet["Advice"]):
+    def open(self) -> "AdviceQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def answered(self) -> "AdviceQuerySet":
+        return self.exclude(status__in=OPEN_STATUSES)
+
+    def overdue(self, on: Any = None) -> "AdviceQuerySet":
+        return self.open().filter(due_on__lt=on or timezone.localdate())
+
+    def for_body(self, body: Body | int) -> "AdviceQuerySet":
+        return self.filter(case__body=body)
+
+
+class Advice(TrackedModel):
+    """The council's advice in one case, as its own record: who must answer, by when, and the
+    current answer (the history of answers is AdviceResponse)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="advice", verbose_name=_("case")
+    )
+    text = models.TextField(_("advice"), max_length=20000)
+    recipient_unit = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient (unit)"),
+    )
+    recipient_person = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient (person)"),
+    )
+    due_on = models.DateField(_("answer due"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=AdviceStatus.choices, default=AdviceStatus.UNANSWERED
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = AdviceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("advice")
+        verbose_name_plural = _("advice")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient_unit__isnull=False) | Q(recipient_person__isnull=False),
+                name="advice_has_recipient",
+                violation_error_message=_("Choose who must answer the advice."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="advice_status_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}: {self.text[:60]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class AdviceResponse(AppendOnlyModel, TrackedModel):
+    """One answer to advice; a changed answer is a new row, so the ledger keeps every answer."""
+
+    class Status(models.TextChoices):
+        FOLLOWED = AdviceStatus.FOLLOWED.value, AdviceStatus.FOLLOWED.label
+        PARTLY_FOLLOWED = AdviceStatus.PARTLY_FOLLOWED.value, AdviceStatus.PARTLY_FOLLOWED.label
+        NOT_FOLLOWED = AdviceStatus.NOT_FOLLOWED.value, AdviceStatus.NOT_FOLLOWED.label
+        UNDER_CONSIDERATION = (
+            AdviceStatus.UNDER_CONSIDERATION.value,
+            AdviceStatus.UNDER_CONSIDERATION.label,
+        )
+
+    advice = models.ForeignKey(
+        Advice, on_delete=models.PROTECT, related_name="responses", verbose_name=_("advice")
+    )
+    status = models.CharField(_("answer"), max_length=12, choices=Status.choices)
+    reasoning = models.TextField(_("reasoning"), max_length=20000)
+    responded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("answered by")
+    )
+    responded_at = models.DateTimeField(_("answered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("answer to advice")
+        verbose_name_plural = _("answers to advice")
+        ordering = ["advice", "-responded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.advice.case.reference}: {self.get_status_display()}"
