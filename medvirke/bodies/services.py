@@ -14,8 +14,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from medvirke.core.history import record, save_with_history
 from medvirke.core.models import AuditEvent, Notification
@@ -105,9 +106,73 @@ def _date(day: date) -> str:
     return f"{day:%d.%m.%Y}"
 
 
-def _role(seat: Seat) -> Any:
-    """The seat's role as a lazy label, so each recipient reads it in their own language."""
-    return Seat.Role(seat.role).label
+def _seat_label(seat: Seat) -> Any:
+    """The seat as a lazy label ("Member 2", "Deputy 1"), so each recipient reads it in their
+    own language. Used only where a label stands on its own (after a colon, in parentheses),
+    never as a word inside a sentence: there the role is part of the sentence (ROLE_TEXTS)."""
+    return format_lazy("{} {}", Seat.Role(seat.role).label, seat.rank)
+
+
+# Notices that name the role a person is appointed to say it in a whole sentence per role:
+# Norwegian and English differ in articles and prepositions ("a member of", "medlem av";
+# "an observer in", "observatør i"), so a role label cannot be pasted into one sentence.
+ROLE_TEXTS: dict[str, dict[str, Any]] = {
+    "appointed_you": {
+        Seat.Role.LEADER: gettext_lazy(
+            "%(owner)s has appointed you leader of %(body)s from %(from)s to %(to)s, "
+            "nominated by %(org)s."
+        ),
+        Seat.Role.DEPUTY_LEADER: gettext_lazy(
+            "%(owner)s has appointed you deputy leader of %(body)s from %(from)s to %(to)s, "
+            "nominated by %(org)s."
+        ),
+        Seat.Role.MEMBER: gettext_lazy(
+            "%(owner)s has appointed you a member of %(body)s from %(from)s to %(to)s, "
+            "nominated by %(org)s."
+        ),
+        Seat.Role.DEPUTY: gettext_lazy(
+            "%(owner)s has appointed you a deputy member of %(body)s from %(from)s to %(to)s, "
+            "nominated by %(org)s."
+        ),
+        Seat.Role.OBSERVER: gettext_lazy(
+            "%(owner)s has appointed you an observer in %(body)s from %(from)s to %(to)s, "
+            "nominated by %(org)s."
+        ),
+    },
+    "appointed_person": {
+        Seat.Role.LEADER: gettext_lazy(
+            "%(owner)s has appointed %(person)s, nominated by %(org)s, leader of %(body)s "
+            "from %(from)s to %(to)s."
+        ),
+        Seat.Role.DEPUTY_LEADER: gettext_lazy(
+            "%(owner)s has appointed %(person)s, nominated by %(org)s, deputy leader of "
+            "%(body)s from %(from)s to %(to)s."
+        ),
+        Seat.Role.MEMBER: gettext_lazy(
+            "%(owner)s has appointed %(person)s, nominated by %(org)s, a member of %(body)s "
+            "from %(from)s to %(to)s."
+        ),
+        Seat.Role.DEPUTY: gettext_lazy(
+            "%(owner)s has appointed %(person)s, nominated by %(org)s, a deputy member of "
+            "%(body)s from %(from)s to %(to)s."
+        ),
+        Seat.Role.OBSERVER: gettext_lazy(
+            "%(owner)s has appointed %(person)s, nominated by %(org)s, an observer in "
+            "%(body)s from %(from)s to %(to)s."
+        ),
+    },
+    "stepped_in_subject": {
+        Seat.Role.LEADER: gettext_lazy("You have stepped in as leader of %(body)s"),
+        Seat.Role.DEPUTY_LEADER: gettext_lazy("You have stepped in as deputy leader of %(body)s"),
+        Seat.Role.MEMBER: gettext_lazy("You have stepped in as a member of %(body)s"),
+        Seat.Role.DEPUTY: gettext_lazy("You have stepped in as a deputy member of %(body)s"),
+        Seat.Role.OBSERVER: gettext_lazy("You have stepped in as an observer in %(body)s"),
+    },
+}
+
+
+def _role_text(kind: str, seat: Seat) -> Any:
+    return ROLE_TEXTS[kind][seat.role]
 
 
 def create_body(body: Body, *, by: Any) -> Body:
@@ -167,9 +232,12 @@ def open_call(
         notify(
             coordinators_of(recipients),
             gettext_lazy("Call for candidates: %(body)s"),
-            gettext_lazy(
-                "%(owner)s asks for candidates to %(body)s (%(seats)s seat(s)). Nominate "
-                "approved representatives by %(deadline)s."
+            ngettext_lazy(
+                "%(owner)s asks for candidates to %(body)s (%(seats)s seat). Nominate "
+                "approved representatives by %(deadline)s.",
+                "%(owner)s asks for candidates to %(body)s (%(seats)s seats). Nominate "
+                "approved representatives by %(deadline)s.",
+                "seats",
             ),
             _url("participation_call", call.pk),
             params={
@@ -456,7 +524,7 @@ def appoint(
             "owner": seat.body.owner,
             "person": nom.representative,
             "body": seat.body,
-            "role": _role(seat),
+            "seat": _seat_label(seat),
             "from": _date(starts_on),
             "to": _date(ends_on),
             "org": nom.organisation,
@@ -464,11 +532,13 @@ def appoint(
         notify(
             [nom.representative.user],
             gettext_lazy("You have been appointed to %(body)s"),
-            gettext_lazy(
-                "%(owner)s has appointed you as %(role)s in %(body)s from %(from)s to %(to)s, "
-                "nominated by %(org)s. Confirm the appointment under My engagements; the "
-                "letter of appointment is there too."
-            ),
+            [
+                _role_text("appointed_you", seat),
+                gettext_lazy(
+                    "Seat: %(seat)s. Confirm the appointment under My engagements; the letter "
+                    "of appointment is there too."
+                ),
+            ],
             _url("participation_engagements"),
             params=params,
             exclude=by,
@@ -476,10 +546,7 @@ def appoint(
         notify(
             coordinators_of([nom.organisation_id]),
             gettext_lazy("Appointed: %(person)s, %(body)s"),
-            gettext_lazy(
-                "%(owner)s has appointed %(person)s, nominated by %(org)s, %(role)s in "
-                "%(body)s from %(from)s to %(to)s."
-            ),
+            [_role_text("appointed_person", seat), gettext_lazy("Seat: %(seat)s.")],
             _url("participation_representation"),
             params=params,
             exclude=by,
@@ -496,11 +563,11 @@ def confirm(term: Term, *, by: Any) -> None:
             notify(
                 secretariat_of(t.seat.body),
                 gettext_lazy("Appointment confirmed: %(person)s, %(body)s"),
-                gettext_lazy("%(person)s has confirmed the appointment as %(role)s in %(body)s."),
+                gettext_lazy("%(person)s has confirmed the appointment to %(body)s (%(seat)s)."),
                 _url(SECRETARIAT_BODY_URL, t.seat.body_id),
                 params={
                     "person": t.representative,
-                    "role": _role(t.seat),
+                    "seat": _seat_label(t.seat),
                     "body": t.seat.body,
                 },
                 exclude=by,
@@ -570,7 +637,7 @@ def _notify_term_ended(
     params = {
         "person": term.representative,
         "body": body,
-        "role": _role(term.seat),
+        "held": _seat_label(term.seat),
         "reason": Term.EndReason(term.end_reason).label,
         "on": _date(term.ended_on or timezone.localdate()),
         "seat": vacant,
@@ -583,8 +650,8 @@ def _notify_term_ended(
         subject = gettext_lazy("Term ended: %(person)s, %(body)s")
     paragraphs = [
         gettext_lazy(
-            "%(person)s's term as %(role)s in %(body)s ended on %(on)s (%(reason)s). "
-            "%(seat)s is now vacant: a new call for candidates may be needed."
+            "The term of %(person)s in %(body)s (%(held)s) ended on %(on)s. How it ended: "
+            "%(reason)s. %(seat)s is now vacant: a new call for candidates may be needed."
         ),
         gettext_lazy("%(deputy)s, the first deputy, has stepped in.") if deputy else "",
         gettext_lazy("Message from %(person)s: %(message)s") if message else "",
@@ -617,7 +684,7 @@ def _notify_term_ended(
     if deputy is not None:
         notify(
             [deputy.representative.user],
-            gettext_lazy("You have stepped in as %(role)s in %(body)s"),
+            _role_text("stepped_in_subject", term.seat),
             gettext_lazy(
                 "%(person)s has left %(body)s and you, as the first deputy, now hold the seat "
                 "%(seat)s."
@@ -696,16 +763,20 @@ def remind_expiring_terms(on: date | None = None) -> int:
                 body = term.seat.body
                 sent = notify(
                     [*secretariat_of(body), *coordinators_of([term.nominated_by_id])],
-                    gettext_lazy("Term ends in %(days)s days: %(person)s, %(body)s"),
+                    ngettext_lazy(
+                        "Term ends in %(days)s day: %(person)s, %(body)s",
+                        "Term ends in %(days)s days: %(person)s, %(body)s",
+                        "days",
+                    ),
                     gettext_lazy(
-                        "The term of %(person)s as %(role)s in %(body)s ends on %(to)s. "
+                        "The term of %(person)s in %(body)s (%(seat)s) ends on %(to)s. "
                         "Reappoint or open a call for candidates in good time."
                     ),
                     _url(SECRETARIAT_BODY_URL, body.pk) or _url("participation_representation"),
                     params={
                         "days": (term.ends_on - day).days,
                         "person": term.representative,
-                        "role": _role(term.seat),
+                        "seat": _seat_label(term.seat),
                         "body": body,
                         "to": _date(term.ends_on),
                     },

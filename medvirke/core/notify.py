@@ -7,7 +7,9 @@ one per notification. People who chose a daily digest get one e-mail a day from 
 
 Texts are written once, in English, as lazy translations with `%(name)s` parameters, and are
 rendered in each recipient's own language (a secretary reading Bokmål and a representative
-reading English get the same notification in their languages).
+reading English get the same notification in their languages). Each text is a whole sentence:
+a translated label (a role) is never pasted into the middle of one, and anything counted goes
+through `ngettext_lazy` with a named count, so "1 seat" and "3 seats" read right in both.
 """
 
 import logging
@@ -33,13 +35,20 @@ logger = logging.getLogger(__name__)
 
 def _render(text: Text | Sequence[Text], params: Mapping[str, Any] | None) -> str:
     """`text` with `params` in the active language (parameters may be lazy translations too);
-    a sequence of texts becomes paragraphs."""
+    a sequence of texts becomes paragraphs.
+
+    Counts stay numbers: a text from `ngettext_lazy(singular, plural, "count")` picks its
+    singular or plural form (by the recipient's language's rules) from `params["count"]` when
+    the parameters are applied to it, before it becomes a string."""
     if not isinstance(text, str | Promise):
         return "\n\n".join(_render(part, params) for part in text if part)
-    rendered = str(text)
-    if params:
-        rendered = rendered % {key: str(value) for key, value in params.items()}
-    return rendered
+    if not params:
+        return str(text)
+    values = {
+        key: value if isinstance(value, int) and not isinstance(value, bool) else str(value)
+        for key, value in params.items()
+    }
+    return str(text % values)
 
 
 def notify(
