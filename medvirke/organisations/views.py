@@ -145,6 +145,9 @@ def _detail_context(request: HttpRequest, organisation: Organisation) -> dict[st
     context: dict[str, Any] = {
         "organisation": organisation,
         "ancestors": organisation.ancestors(),
+        # Part of the cache key of the units list (a unit added, renamed or moved anywhere).
+        "tree_stamp": tree_index.current().stamp,
+        # Evaluated by the template only when its cached units list is out of date.
         "units": organisation.children.order_by("name").with_child_count(),
         "may": may,
         "my_roles": [
