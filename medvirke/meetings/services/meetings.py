@@ -253,7 +253,7 @@ def add_case(
         created_by=by,
     )
     with transaction.atomic():
-        Body.objects.select_for_update().filter(pk=body.pk).exists()
+        Body.objects.select_for_update().only("pk").get(pk=body.pk)  # numbers one at a time
         if meeting is not None:
             case.agenda_order = Case.objects.filter(meeting=meeting).count() + 1
         for _attempt in range(5):

@@ -64,7 +64,7 @@ def _locked() -> MinutesLockedError:
 def start_minutes(meeting: Meeting, *, by: Any) -> Minutes:
     """The meeting's minutes, created as a draft the first time."""
     with transaction.atomic():
-        Meeting.objects.select_for_update().filter(pk=meeting.pk).exists()
+        Meeting.objects.select_for_update().only("pk").get(pk=meeting.pk)
         minutes = Minutes.objects.filter(meeting=meeting).first()
         if minutes is None:
             minutes = Minutes(meeting=meeting, updated_by=by)
