@@ -9,6 +9,7 @@ All of it comes from one cached summary (core/layout.py): no query at all while 
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import SimpleLazyObject
 
 from medvirke.core.layout import cached_layout
@@ -40,12 +41,45 @@ def summary_for(user: Any) -> dict[str, Any]:
     }
 
 
+# The header's links, reversed once per process (and script prefix) instead of on every page.
+NAV_NAMES = (
+    "dashboard",
+    "organisation_tree",
+    "body_list",
+    "representative_list",
+    "participation_calls",
+    "participation_representation",
+    "participation_engagements",
+    "profile",
+    "my_representative",
+    "notifications",
+    "mfa_index",
+    "account_change_password",
+    "account_logout",
+    "account_login",
+    "switch_organisation",
+    "set_language",
+    "portal_home",
+)
+_nav: dict[str, dict[str, str]] = {}
+
+
+def nav_urls() -> dict[str, str]:
+    prefix = get_script_prefix()
+    if prefix not in _nav:
+        _nav[prefix] = {name: reverse(name) for name in NAV_NAMES}
+    return _nav[prefix]
+
+
 def layout(request: HttpRequest) -> dict[str, Any]:
+    match = getattr(request, "resolver_match", None)
+    here = {"nav": nav_urls(), "current_view": match.url_name if match else ""}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        return here
     summary = SimpleLazyObject(lambda: cached_layout(user, lambda: summary_for(user)))
     return {
+        **here,
         "menu": SimpleLazyObject(lambda: summary["menu"]),
         "my_organisations": lambda: summary["organisations"],
         "unread_notifications": lambda: summary["unread"],
