@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from medvirke.organisations.models import Organisation
 from medvirke.representatives.models import Affiliation, Representative
 
+from ..models import Body
+
 CONFIRM_REQUIRED = _("Tick the box to confirm.")
 
 
@@ -218,3 +220,24 @@ class DeletionRequestForm(forms.Form):
         label=_("I ask to have my personal data deleted"),
         error_messages={"required": CONFIRM_REQUIRED},
     )
+
+
+class RepresentationFilterForm(forms.Form):
+    """Filters on "Where are we represented?" (GET; invalid values are ignored)."""
+
+    q = forms.CharField(
+        label=_("Search by body, owner or representative"), max_length=100, required=False
+    )
+    kind = forms.ChoiceField(label=_("Kind of body"), required=False)
+    ends_before = forms.DateField(
+        label=_("Term ends before"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All")), *Body.Kind.choices]  # type: ignore[attr-defined]
+        self.fields["q"].widget.input_type = "search"  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "ds-input"

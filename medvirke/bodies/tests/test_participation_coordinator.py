@@ -345,3 +345,28 @@ def test_coordinator_pages_run_the_same_queries_at_3_and_12_rows(
     more = grow(world, council, 9)
     urls["call"] = reverse("participation_call", args=[more.pk])
     assert queries(client, urls[page]) == small
+
+
+def test_representation_pages_and_filters_the_seats_and_counts_them_all(
+    client, world, council
+) -> None:
+    group = make_council(world, name="Arbeidsgruppe for pasientinformasjon", member_seats=2)
+    kari, ola = candidate(world, "Kari Nordmann"), candidate(world, "Ola Nordmann")
+    appoint(
+        world, nominate(world, open_call(world, council), kari), ends_on=TODAY + timedelta(days=30)
+    )
+    appoint(
+        world, nominate(world, open_call(world, group), ola), ends_on=TODAY + timedelta(days=600)
+    )
+    client.force_login(world.coordinator)
+    url = reverse("participation_representation")
+    response = client.get(url)
+    assert response.context["totals"] == {"seats": 2, "carried_over": 0, "expiring": 1, "bodies": 2}
+    page = text(response)
+    assert "Kari Nordmann" in page and "Ola Nordmann" in page
+    only_group = text(client.get(url, {"q": "pasientinformasjon"}))
+    assert "Ola Nordmann" in only_group and "Kari Nordmann" not in only_group
+    ending = text(client.get(url, {"ends_before": (TODAY + timedelta(days=60)).isoformat()}))
+    assert "Kari Nordmann" in ending and "Ola Nordmann" not in ending
+    nonsense = client.get(url, {"ends_before": "not a date", "kind": "nope"})
+    assert nonsense.status_code == 200  # bad filters are ignored, not an error page

@@ -5,10 +5,12 @@ downloads the letter of appointment and their own data, and can ask to be delete
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -28,6 +30,7 @@ from .. import letters, permissions, personal_data, services
 from ..forms.participation import (
     DeletionRequestForm,
     NominateForm,
+    RepresentationFilterForm,
     ResignForm,
     already_registered_message,
 )
@@ -35,6 +38,7 @@ from ..models import Call, Nomination, Term
 
 # A term is flagged as expiring this long before it ends (the first reminder goes out then).
 EXPIRING_DAYS = 90
+PAGE_SIZE = 50
 
 
 def _trail() -> list[dict[str, Any]]:
@@ -227,25 +231,52 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def representation(request: HttpRequest) -> HttpResponse:
-    """Where the organisation is represented: current seats, open calls, and how many
-    representatives it has per experience area (counts only)."""
+    """Where the organisation is represented: current seats (filtered, 50 a page, with totals
+    for all of them), open calls, and how many representatives it has per experience area
+    (counts only). A big organisation holds well over a thousand seats."""
     mine, my_orgs = _coordinator_scope(request.user)
     today = timezone.localdate()
+    soon = today + timedelta(days=EXPIRING_DAYS)
     ours = Q(representative__affiliations__organisation_id__in=mine) & Q(
         representative__affiliations__status=Affiliation.Status.APPROVED
     )
-    seats = list(
-        Term.objects.filter(ended_on__isnull=True)
+    held = Term.objects.filter(ended_on__isnull=True).filter(
+        pk__in=Term.objects.filter(ended_on__isnull=True)
         .filter(Q(nominated_by_id__in=mine) | ours)
-        .select_related("seat__body__owner", "representative__user", "nominated_by")
-        .distinct()
-        .order_by("seat__body__name", "seat__role", "seat__rank", "pk")
+        .values("pk")
     )
-    for term in seats:
+    totals = held.aggregate(
+        seats=Count("pk"),
+        carried_over=Count("pk", filter=Q(ends_on__lt=today)),
+        expiring=Count("pk", filter=Q(ends_on__gte=today, ends_on__lte=soon)),
+        bodies=Count("seat__body", distinct=True),
+    )
+    form = RepresentationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    seats = held
+    if filters.get("q"):
+        text = filters["q"]
+        seats = seats.filter(
+            Q(seat__body__name__icontains=text)
+            | Q(representative__user__full_name__icontains=text)
+            | Q(seat__body__owner__name__icontains=text)
+        )
+    if filters.get("kind"):
+        seats = seats.filter(seat__body__kind=filters["kind"])
+    if filters.get("ends_before"):
+        seats = seats.filter(ends_on__lt=filters["ends_before"])
+    page = Paginator(
+        seats.select_related("seat__body__owner", "representative__user", "nominated_by").order_by(
+            "seat__body__name", "seat__role", "seat__rank", "pk"
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("side"))
+    for term in page.object_list:
         term.is_expiring = (  # type: ignore[attr-defined]
-            not term.is_carried_over and term.ends_on <= today + timedelta(days=EXPIRING_DAYS)
+            not term.is_carried_over and term.ends_on <= soon
         )
         term.is_upcoming = term.starts_on > today  # type: ignore[attr-defined]
+    extra = urlencode({k: v for k, v in request.GET.items() if k != "side" and v})
     approved = Q(
         representatives__affiliations__organisation_id__in=mine,
         representatives__affiliations__status=Affiliation.Status.APPROVED,
@@ -272,7 +303,11 @@ def representation(request: HttpRequest) -> HttpResponse:
         "bodies/participation/representation.html",
         {
             "organisations": my_orgs,
-            "seats": seats,
+            "page": page,
+            "form": form,
+            "filtered": bool(filters and any(filters.values())),
+            "extra": extra,
+            "totals": totals,
             "calls": _open_calls(mine, my_orgs),
             "areas": areas,
             "approved_total": approved_total,
