@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from medvirke.representatives.models import ExperienceArea, Representative
 
@@ -160,9 +161,12 @@ def _notes(
         notes.append(
             Note(
                 "info",
-                _(
-                    "%(count)s of the members have not consented to storing experience areas "
-                    "and are not counted by area."
+                ngettext(
+                    "%(count)s member has not consented to storing experience areas and is "
+                    "not counted by area.",
+                    "%(count)s members have not consented to storing experience areas and are "
+                    "not counted by area.",
+                    result.areas_not_counted,
                 )
                 % {"count": result.areas_not_counted},
             )
@@ -192,9 +196,12 @@ def _notes(
             notes.append(
                 Note(
                     "warning",
-                    _(
+                    ngettext(
+                        "%(count)s of %(total)s member was nominated by %(org)s. Members "
+                        "speak for all users; ask more organisations next time.",
                         "%(count)s of %(total)s members were nominated by %(org)s. Members "
-                        "speak for all users; ask more organisations next time."
+                        "speak for all users; ask more organisations next time.",
+                        total,
                     )
                     % {"count": count, "total": total, "org": name},
                 )

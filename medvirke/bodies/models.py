@@ -342,6 +342,10 @@ class Nomination(TrackedModel):
     )
     created_at = models.DateTimeField(_("nominated"), auto_now_add=True)
 
+    # A justification often describes the person's own experience (health data, and erased on a
+    # deletion request): the history records that it changed, not what it said.
+    history_redact = frozenset({"justification"})
+
     class Meta:
         verbose_name = _("nomination")
         verbose_name_plural = _("nominations")
