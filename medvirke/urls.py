@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("medvirke.organisations.urls")),
     path("representanter/", include("medvirke.representatives.urls")),
     path("utvalg/", include("medvirke.bodies.urls")),
+    path("moter/", include("medvirke.meetings.urls")),
     path("offentlig/", include("medvirke.portal.urls")),
 ]
 
