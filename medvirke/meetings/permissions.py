@@ -110,3 +110,15 @@ def get_advice_for_user(user: Any, pk: int, *, respond: bool = False) -> Advice:
     if not allowed:
         raise PermissionDenied
     return advice
+
+
+def my_current_terms(user: Any) -> Any:
+    """The person's own current terms (every role, deputies included) in seats still in use:
+    what "my meetings" and the personal calendar are built from."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Term.objects.none()
+    return Term.objects.current().filter(
+        representative__user=user,
+        representative__deleted_at__isnull=True,
+        seat__retired_on__isnull=True,
+    )

@@ -7,6 +7,7 @@ due date and answers (fulgt / delvis fulgt / ikke fulgt / under behandling), kep
 (minutes.py). Changes go through services/, which writes the history in the same transaction.
 """
 
+from .calendar import CalendarFeed
 from .meetings import (
     DEFAULT_PAPER_DEADLINE_DAYS,
     AbsenceNotice,
@@ -43,6 +44,7 @@ __all__ = [
     "AdviceStatus",
     "Attendance",
     "AttendanceQuerySet",
+    "CalendarFeed",
     "Case",
     "CaseConclusion",
     "CaseProposal",
