@@ -11,15 +11,16 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from medvirke.bodies.models import Body, Term
 from medvirke.bodies.permissions import can_manage
 from medvirke.bodies.permissions import can_view as can_view_body
-from medvirke.organisations.models import Organisation, StaffRole
+from medvirke.organisations.models import ANCESTOR_DEPTH, Organisation, StaffRole
 from medvirke.organisations.permissions import roles_in
 
-from .models import Advice, Case, Meeting
+from .models import Advice, AdviceQuerySet, Case, Meeting, Minutes
 
 # Staff roles in a unit that may answer advice sent to the unit.
 ANSWERING_ROLES = {StaffRole.Role.CASE_HANDLER, StaffRole.Role.ADMINISTRATOR}
@@ -110,6 +111,106 @@ def get_advice_for_user(user: Any, pk: int, *, respond: bool = False) -> Advice:
     if not allowed:
         raise PermissionDenied
     return advice
+
+
+# --- minutes and the influence ledger pages -----------------------------------------------------
+
+
+def can_read_full_minutes(user: Any, meeting: Meeting) -> bool:
+    """The whole minutes, exempt cases included: the secretariat and the members."""
+    return can_manage_meeting(user, meeting) or is_member(user, meeting.body_id)
+
+
+def get_minutes_for_user(user: Any, meeting_pk: int, *, manage: bool = False) -> Minutes:
+    """The meeting's minutes with the meeting and body loaded: the secretariat (manage), or
+    anyone who may read the whole minutes; 403 unless allowed, 404 if none are started."""
+    minutes = get_object_or_404(
+        Minutes.objects.select_related("meeting__body__owner", "updated_by", "approved_by"),
+        meeting_id=meeting_pk,
+    )
+    meeting = minutes.meeting
+    allowed = can_manage_meeting(user, meeting) if manage else can_read_full_minutes(user, meeting)
+    if not allowed:
+        raise PermissionDenied
+    return minutes
+
+
+def _in_units(prefix: str, roots: list[int]) -> Q:
+    """Rows whose unit (at `prefix`) is one of `roots` or below one: roles reach down."""
+    q = Q(**{f"{prefix}_id__in": roots})
+    path = prefix
+    for _level in range(ANCESTOR_DEPTH):
+        path += "__parent"
+        q |= Q(**{f"{path}_id__in": roots})
+    return q
+
+
+def advice_to_answer(user: Any) -> AdviceQuerySet:
+    """Advice the person may answer: sent to them or to a unit where they answer (or below),
+    or in a case they own (the same rule as can_respond, as one query)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Advice.objects.none()
+    roots = list(
+        StaffRole.objects.for_user(user)
+        .filter(role__in=ANSWERING_ROLES)
+        .values_list("organisation_id", flat=True)
+    )
+    mine = Q(recipient_person=user) | Q(case__owner_person=user)
+    if roots:
+        mine |= _in_units("recipient_unit", roots) | _in_units("case__owner_unit", roots)
+    return Advice.objects.filter(mine)
+
+
+def can_view_ledger(user: Any, body: Body) -> bool:
+    """A body's figures: whoever sees the body, and its members."""
+    return can_view_body(user, body) or is_member(user, body.pk)
+
+
+def get_ledger_owner_for_user(user: Any, pk: int) -> Organisation:
+    """An owner organisation's figures: people with a role there or above, and operators."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise PermissionDenied
+    if not (user.is_superuser or roles_in(user, organisation)):
+        raise PermissionDenied
+    return organisation
+
+
+# --- the secretariat's meeting pages ------------------------------------------------------------
+
+
+def can_see_exempt(user: Any, body: Body) -> bool:
+    """Exempt cases (their titles and papers): the secretariat and the members only."""
+    return can_manage(user, body) or is_member(user, body.pk)
+
+
+def get_paper_for_user(user: Any, pk: int) -> Any:
+    """A paper for download: whoever may view its meeting; an exempt case's paper only for
+    the secretariat and the members. 404 rather than 403 for a paper one may not know of."""
+    from .models import Paper
+
+    paper = get_object_or_404(Paper.objects.select_related("meeting__body__owner", "case"), pk=pk)
+    if not can_view_meeting(user, paper.meeting):
+        raise PermissionDenied
+    exempt = paper.case is not None and not paper.case.is_public
+    if exempt and not can_see_exempt(user, paper.meeting.body):
+        raise PermissionDenied
+    return paper
+
+
+def get_proposal_for_user(user: Any, pk: int, *, manage: bool = False) -> Any:
+    """A case proposal: the body's secretariat (manage), or also the proposer."""
+    from .models import CaseProposal
+
+    proposal = get_object_or_404(
+        CaseProposal.objects.select_related("body__owner", "proposed_by"), pk=pk
+    )
+    allowed = can_manage(user, proposal.body) or (
+        not manage and proposal.proposed_by_id == getattr(user, "pk", None)
+    )
+    if not allowed:
+        raise PermissionDenied
+    return proposal
 
 
 def my_current_terms(user: Any) -> Any:
