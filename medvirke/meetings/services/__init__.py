@@ -20,6 +20,8 @@ from .meetings import (
     quorum,
     record_attendance,
     send_absence_notice,
+    update_case,
+    update_meeting,
 )
 from .minutes import (
     MinutesLockedError,
@@ -70,5 +72,7 @@ __all__ = [
     "send_minutes_for_comments",
     "snapshot",
     "start_minutes",
+    "update_case",
+    "update_meeting",
     "update_minutes",
 ]

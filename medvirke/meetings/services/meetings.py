@@ -102,6 +102,24 @@ def plan_meeting(
     return meeting
 
 
+def update_meeting(meeting: Meeting, *, by: Any, **fields: Any) -> Meeting:
+    """Change a meeting's time, place, video link, title or paper deadline (the history keeps
+    the old values). Once the meeting is held its time and place are settled."""
+    allowed = {"starts_at", "ends_at", "place", "video_link", "title", "paper_deadline_days"}
+    if set(fields) - allowed:
+        raise TypeError(f"cannot change {sorted(set(fields) - allowed)}")
+    with transaction.atomic():
+        m = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+        if m.status not in (Meeting.Status.PLANNED, Meeting.Status.CALLED):
+            raise RefusedError(_("A held meeting can no longer be changed."))
+        for name, value in fields.items():
+            setattr(m, name, value)
+        if m.ends_at <= m.starts_at:
+            raise ValidationError({"ends_at": _("A meeting must end after it starts.")})
+        save_with_history(m, actor=by, parent=m.body)
+    return m
+
+
 def call_meeting(meeting: Meeting, *, by: Any) -> Meeting:
     """Call the meeting (innkalling): status called, and every member gets the time, place,
     agenda and the number of papers and open advice to follow up."""
@@ -277,6 +295,38 @@ def propose_case(body: Body, *, title: str, description: str, by: Any) -> CasePr
     if not is_member(by, body):
         raise RefusedError(_("Only members of the body can propose cases."))
     check_not_patient_case(title, description, declared=True)
+def update_case(case: Case, *, by: Any, **fields: Any) -> Case:
+    """Change a case's text, type, owner, openness, phase or ladder step; the number and the
+    meeting stay. The same checks as `add_case` (no individual patient, exemption basis)."""
+    allowed = {
+        "title",
+        "description",
+        "kind",
+        "owner_unit",
+        "owner_person",
+        "is_public",
+        "exemption_basis",
+        "phase",
+        "ladder_step",
+        "no_individual_patient",
+    }
+    if set(fields) - allowed:
+        raise TypeError(f"cannot change {sorted(set(fields) - allowed)}")
+    with transaction.atomic():
+        c = Case.objects.select_for_update().select_related("body").get(pk=case.pk)
+        for name, value in fields.items():
+            setattr(c, name, value.strip() if isinstance(value, str) else value)
+        check_not_patient_case(c.title, c.description, c.no_individual_patient)
+        if c.is_public:
+            c.exemption_basis = ""
+        elif not c.exemption_basis:
+            raise ValidationError(
+                {"exemption_basis": _("Give the legal basis for exempting the case.")}
+            )
+        save_with_history(c, actor=by, parent=c.body)
+    return c
+
+
     with transaction.atomic():
         proposal = CaseProposal(
             body=body, title=title.strip(), description=description.strip(), proposed_by=by
