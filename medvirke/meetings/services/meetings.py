@@ -123,6 +123,9 @@ def update_meeting(meeting: Meeting, *, by: Any, **fields: Any) -> Meeting:
 def call_meeting(meeting: Meeting, *, by: Any) -> Meeting:
     """Call the meeting (innkalling): status called, and every member gets the time, place,
     agenda and the number of papers and open advice to follow up."""
+    from medvirke.core.notify import notify
+
+    from ..links import absence_url
     from .minutes import follow_up_items
 
     with transaction.atomic():
@@ -136,29 +139,35 @@ def call_meeting(meeting: Meeting, *, by: Any) -> Meeting:
         save_with_history(m, actor=by, parent=m.body)
         cases = list(Case.objects.on_agenda(m))
         agenda = "\n".join(f"{_('Case')} {c.reference} {c.title}" for c in cases)
-        notify_members(
-            m,
-            gettext_lazy("Meeting notice: %(body)s, %(when)s"),
-            [
-                gettext_lazy(
-                    "%(body)s meets %(when)s–%(ends)s. Place: %(place)s. The papers are in "
-                    "Medvirke; send an absence notice there if you cannot come."
-                ),
-                gettext_lazy("Agenda:\n%(agenda)s") if agenda else "",
-                gettext_lazy("%(follow_ups)s piece(s) of advice still await an answer.")
-                if follow_up_items(m.body, exclude_meeting=m).exists()
-                else "",
-            ],
-            params={
-                "body": m.body,
-                "when": when(m.starts_at),
-                "ends": f"{timezone.localtime(m.ends_at):%H:%M}",
-                "place": ", ".join(p for p in (m.place, m.video_link) if p) or "–",
-                "agenda": agenda,
-                "follow_ups": follow_up_items(m.body, exclude_meeting=m).count(),
-            },
-            by=by,
-        )
+        texts = [
+            gettext_lazy(
+                "%(body)s meets %(when)s–%(ends)s. Place: %(place)s. The papers are in "
+                "Medvirke; send an absence notice there if you cannot come."
+            ),
+            gettext_lazy("Agenda:\n%(agenda)s") if agenda else "",
+            gettext_lazy("%(follow_ups)s piece(s) of advice still await an answer.")
+            if follow_up_items(m.body, exclude_meeting=m).exists()
+            else "",
+            gettext_lazy("Cannot come? Send an absence notice in one step:\n%(absence_link)s"),
+        ]
+        params = {
+            "body": m.body,
+            "when": when(m.starts_at),
+            "ends": f"{timezone.localtime(m.ends_at):%H:%M}",
+            "place": ", ".join(p for p in (m.place, m.video_link) if p) or "–",
+            "agenda": agenda,
+            "follow_ups": follow_up_items(m.body, exclude_meeting=m).count(),
+        }
+        # One notice per member: each carries the member's own absence link (it names them).
+        for person in members_of(m.body_id, meeting_day(m)):
+            notify(
+                [person],
+                gettext_lazy("Meeting notice: %(body)s, %(when)s"),
+                texts,
+                meeting_url(m),
+                params={**params, "absence_link": absence_url(m, person)},
+                exclude=by,
+            )
     meeting.status, meeting.called_at = m.status, m.called_at
     return m
 
@@ -286,15 +295,6 @@ def add_case(
         raise RefusedError(_("Could not give the case a number; try again."))
 
 
-def propose_case(body: Body, *, title: str, description: str, by: Any) -> CaseProposal:
-    """A member proposes a case for the agenda; the secretariat is told."""
-    from medvirke.core.notify import notify
-
-    from ..permissions import is_member
-
-    if not is_member(by, body):
-        raise RefusedError(_("Only members of the body can propose cases."))
-    check_not_patient_case(title, description, declared=True)
 def update_case(case: Case, *, by: Any, **fields: Any) -> Case:
     """Change a case's text, type, owner, openness, phase or ladder step; the number and the
     meeting stay. The same checks as `add_case` (no individual patient, exemption basis)."""
@@ -327,6 +327,15 @@ def update_case(case: Case, *, by: Any, **fields: Any) -> Case:
     return c
 
 
+def propose_case(body: Body, *, title: str, description: str, by: Any) -> CaseProposal:
+    """A member proposes a case for the agenda; the secretariat is told."""
+    from medvirke.core.notify import notify
+
+    from ..permissions import is_member
+
+    if not is_member(by, body):
+        raise RefusedError(_("Only members of the body can propose cases."))
+    check_not_patient_case(title, description, declared=True)
     with transaction.atomic():
         proposal = CaseProposal(
             body=body, title=title.strip(), description=description.strip(), proposed_by=by

@@ -291,3 +291,18 @@ def test_my_advice_query_count_is_flat(client, world, council, meeting) -> None:
             advice, status="followed", reasoning="Gjort", by=world.case_handler
         )
     assert count_queries(client, reverse("my_advice")) == small
+
+
+def test_the_meeting_notice_carries_each_members_own_absence_link(
+    client, world, council, meeting
+) -> None:
+    services.call_meeting(meeting, by=world.secretary)
+    kari, ola = council.members[0].user, council.members[1].user
+    note = Notification.objects.get(user=kari)
+    assert absence_url(meeting, kari).split(":")[0] in note.body
+    link = re.search(r"https?://\S+/moter/forfall/\S+/", note.body)
+    assert link is not None
+    assert link.group(0) not in Notification.objects.get(user=ola).body
+    path = link.group(0).split("/moter/", 1)[1]
+    client.post("/moter/" + path)
+    assert AbsenceNotice.objects.get().term.representative.user == kari
