@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from medvirke.bodies.tests.pdftext import pdf_text
+from medvirke.core.testing import count_queries
 from medvirke.meetings import services
 from medvirke.meetings.models import Advice, Case, Meeting, Minutes, MinutesVersion
 
@@ -232,3 +233,36 @@ def test_the_pdf_has_the_dissent_and_the_public_one_leaves_out_exempt_cases(
     services.publish_minutes(minutes, by=world.secretary)
     response = outsider.get(url("minutes_public_pdf", meeting.pk))
     assert response.status_code == 200 and "Personalsak" not in pdf_text(response.content)
+
+
+def test_the_editor_runs_a_flat_number_of_queries(
+    world: Any, council: Any, meeting: Meeting, sak: Case
+) -> None:
+    minutes = services.start_minutes(meeting, by=world.secretary)
+    client = login(world.secretary)
+    editor = url("minutes_edit", meeting.pk)
+
+    def fill(n: int) -> None:
+        for i in range(n):
+            extra = case(world, council.body, meeting, title=f"Sak nummer {i}")
+            services.update_minutes(
+                minutes, by=world.secretary, expected_version=None, conclusions={extra.pk: "Ok"}
+            )
+            services.add_dissent(
+                minutes,
+                case=extra,
+                person=council.members[i % 3].user,
+                text="Uenig",
+                by=world.secretary,
+            )
+            services.record_advice(
+                extra,
+                text="Gjør det",
+                due_on=timezone.localdate() + timedelta(days=9),
+                by=world.secretary,
+            )
+
+    fill(1)
+    few = count_queries(client, editor)
+    fill(8)
+    assert count_queries(client, editor) == few
