@@ -97,13 +97,15 @@ def test_small_scale_has_the_promised_counts() -> None:
     assert Term.objects.filter(ended_on__isnull=False).exclude(end_reason="").exists()
     assert not Term.objects.filter(ended_on__isnull=False, end_reason="").exists()
     assert Nomination.objects.exists()
-    assert generated_counts() == {
+    expected = {
         "organisations": Organisation.objects.count(),
         "users": reps.count() + ORGANISATION_SCALES["small"].staff_users,
         "representatives": reps.count(),
         "bodies": SMALL.bodies,
         "terms": SMALL.terms,
     }
+    # The apps above (meetings) add their own counts; these are the ones up to bodies.
+    assert {k: v for k, v in generated_counts().items() if k in expected} == expected
     # Bulk data, not anybody's changes: no history.
     assert not AuditEvent.objects.exists()
 

@@ -1,0 +1,180 @@
+"""`gen_data` for meetings: at small scale the promised numbers of meetings, cases and advice,
+the models' rules kept, the same seed gives the same rows, and `--flush` removes exactly the
+generated meeting rows (never the demo's)."""
+
+from collections import Counter
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F, Model
+from django.utils import timezone
+
+from medvirke.bodies.generator import generated_bodies
+from medvirke.core.models import AuditEvent
+from medvirke.meetings import services
+from medvirke.meetings.generator import SCALES, counts, generated_meetings
+from medvirke.meetings.models import (
+    Advice,
+    AdviceResponse,
+    AdviceStatus,
+    Case,
+    Meeting,
+    Minutes,
+)
+from medvirke.organisations.generator import USER_EMAIL_SUFFIX, flush_generated, generated_counts
+
+pytestmark = pytest.mark.django_db
+SMALL = SCALES["small"]
+MODELS: list[type[Model]] = [Meeting, Minutes, Case, Advice, AdviceResponse, AuditEvent]
+
+
+def generate(seed: int = 1, **options: Any) -> None:
+    call_command("gen_data", scale="small", seed=seed, stdout=StringIO(), **options)
+
+
+def snapshot() -> list[tuple[Any, ...]]:
+    """What a seed decides, without primary keys."""
+    meetings = list(
+        Meeting.objects.order_by("body__name", "body__owner__name", "starts_at").values_list(
+            "body__name", "starts_at", "ends_at", "status", "place", "created_by__email"
+        )
+    )
+    cases = list(
+        Case.objects.order_by("body__name", "body__owner__name", "year", "number").values_list(
+            "body__name", "year", "number", "title", "kind", "is_public", "meeting__starts_at"
+        )
+    )
+    advice = list(
+        Advice.objects.order_by("case__body__name", "case__year", "case__number").values_list(
+            "case__body__name", "case__number", "status", "due_on", "text"
+        )
+    )
+    answers = list(
+        AdviceResponse.objects.order_by(
+            "advice__case__body__name", "advice__case__year", "advice__case__number", "pk"
+        ).values_list("advice__case__number", "status", "responded_at", "responded_by__email")
+    )
+    return meetings + cases + advice + answers
+
+
+def test_small_scale_has_the_promised_counts() -> None:
+    generate(seed=3)
+
+    assert Meeting.objects.count() == SMALL.meetings
+    assert Case.objects.count() == SMALL.cases
+    assert Advice.objects.count() == SMALL.advice
+    assert counts() == {"meetings": SMALL.meetings, "cases": SMALL.cases, "advice": SMALL.advice}
+    assert generated_counts()["meetings"] == SMALL.meetings
+    statuses = Counter(Advice.objects.values_list("status", flat=True))
+    assert set(statuses) == set(AdviceStatus.values)
+    answered = Advice.objects.answered().count() + statuses[AdviceStatus.UNDER_CONSIDERATION]
+    assert AdviceResponse.objects.count() > answered  # some answers were changed
+    assert Advice.objects.overdue().exists()
+    late = AdviceResponse.objects.filter(responded_at__date__gt=F("advice__due_on"))
+    assert late.exists()
+    assert Meeting.objects.upcoming().exists() and Meeting.objects.past().exists()
+    assert Minutes.objects.filter(status=Minutes.Status.PUBLISHED).exists()
+    assert Case.objects.filter(is_public=False).exists()
+    # Bulk data, not anybody's changes: no history.
+    assert not AuditEvent.objects.exists()
+
+
+def test_generated_meetings_keep_the_rules() -> None:
+    generate(seed=4)
+    now = timezone.now()
+
+    assert not Meeting.objects.filter(ends_at__lte=F("starts_at")).exists()
+    # Past meetings are held or have approved minutes; upcoming ones are planned or called.
+    assert not Meeting.objects.past(now).filter(status__in=["planned", "called"]).exists()
+    assert not Meeting.objects.upcoming(now).filter(status__in=["held", "minutes_approved"])
+    approved = Meeting.objects.filter(status=Meeting.Status.MINUTES_APPROVED)
+    assert not approved.exclude(minutes__status=Minutes.Status.PUBLISHED).exists()
+    # Cases are numbered 1, 2, 3 … per body and year in meeting order; each in its meeting's year.
+    assert not Case.objects.exclude(year=F("meeting__starts_at__year")).exists()
+    assert not Case.objects.exclude(body=F("meeting__body")).exists()
+    per_year = Case.objects.values("body", "year").annotate(n=Count("pk"))
+    for row in per_year:
+        numbers = list(
+            Case.objects.filter(body=row["body"], year=row["year"])
+            .order_by("meeting__starts_at", "agenda_order")
+            .values_list("number", flat=True)
+        )
+        assert numbers == list(range(1, row["n"] + 1))
+    assert not Case.objects.filter(is_public=False, exemption_basis="").exists()
+    # Advice only in advice and consultation cases of held meetings, with a recipient; an
+    # answered one's status is its newest answer.
+    assert not Advice.objects.exclude(case__kind__in=["advice", "consultation"]).exists()
+    assert not Advice.objects.filter(case__meeting__starts_at__gt=now).exists()
+    assert not Advice.objects.filter(recipient_unit__isnull=True).exists()
+    for advice in Advice.objects.prefetch_related("responses"):
+        answers = list(advice.responses.all())  # newest first
+        if advice.status == AdviceStatus.UNANSWERED:
+            assert not answers
+        else:
+            assert answers and answers[0].status == advice.status
+        assert all(a.responded_at <= now for a in answers)
+    # Meetings of ended bodies stop before the body ended.
+    for meeting in Meeting.objects.filter(body__ended_on__isnull=False).select_related("body"):
+        ended = meeting.body.ended_on
+        assert ended is not None and meeting.starts_at.date() < ended
+
+
+def test_same_seed_gives_the_same_meetings_and_another_does_not() -> None:
+    generate(seed=5)
+    first = snapshot()
+
+    generate(seed=5, flush=True)
+    assert snapshot() == first
+
+    generate(seed=6, flush=True)
+    assert snapshot() != first
+
+
+def test_flush_removes_exactly_the_generated_rows_and_leaves_the_demo() -> None:
+    call_command("load_demo", stdout=StringIO())
+    before = {model: set(model._default_manager.values_list("pk", flat=True)) for model in MODELS}
+    demo_cases = list(Case.objects.order_by("pk").values())
+
+    generate(seed=1)
+    assert Meeting.objects.count() == len(before[Meeting]) + SMALL.meetings
+    generate(seed=2, flush=True)
+    assert Meeting.objects.count() == len(before[Meeting]) + SMALL.meetings
+
+    flush_generated()
+
+    after = {model: set(model._default_manager.values_list("pk", flat=True)) for model in MODELS}
+    assert after == before
+    assert list(Case.objects.order_by("pk").values()) == demo_cases
+    assert not any(generated_counts().values())
+
+
+def test_flush_refuses_when_a_real_case_hangs_on_a_generated_meeting(world) -> None:  # type: ignore[no-untyped-def]
+    generate(seed=1)
+    meeting = Meeting.objects.filter(status=Meeting.Status.PLANNED).first()
+    assert meeting is not None
+    real = services.add_case(
+        meeting.body,
+        title="En ekte sak",
+        kind=Case.Kind.DISCUSSION,
+        meeting=meeting,
+        by=world.superuser,
+        no_individual_patient=True,
+    )
+    before = generated_counts()
+
+    with pytest.raises(CommandError, match="Cannot delete"):
+        generate(seed=1, flush=True)
+    assert generated_counts() == before
+    assert Case.objects.filter(pk=real.pk).exists()
+    # A meeting planned through the application is never taken for generated data.
+    planned = services.plan_meeting(
+        meeting.body,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        by=meeting.created_by,
+    )
+    assert planned.created_by.email.endswith(USER_EMAIL_SUFFIX)
+    assert generated_bodies().filter(pk=meeting.body_id).exists()
+    assert not generated_meetings().filter(pk=planned.pk).exists()
