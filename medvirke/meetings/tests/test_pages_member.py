@@ -49,6 +49,28 @@ def test_my_meetings_lists_only_the_bodies_i_sit_in(client, world, council, meet
     assert council.body.name in page and "Ventetid i poliklinikken" in page
     assert "Et annet råd" not in page and "Hemmelig møte" not in page
     assert reverse("my_meeting_absence", args=[meeting.pk]) in page
+    assert reverse("meeting_detail", args=[meeting.pk]) in page
+
+
+def test_my_meetings_links_the_papers_to_the_checked_download(
+    client, world, council, meeting
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sak = case(world, council.body, meeting)
+    pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    paper = services.publish_paper(
+        meeting,
+        upload=SimpleUploadedFile("saksframlegg.pdf", pdf, "application/pdf"),
+        title="Saksframlegg ventetid",
+        by=world.secretary,
+        case=sak,
+    )
+    client.force_login(council.members[0].user)
+    page = text(client.get(reverse("my_meetings")))
+    assert "Saksframlegg ventetid" in page
+    assert reverse("paper_download", args=[paper.pk]) in page
+    assert client.get(reverse("paper_download", args=[paper.pk])).status_code == 200
 
 
 def test_deputies_see_the_meetings_and_being_called_in(client, world, council, meeting) -> None:
@@ -185,6 +207,9 @@ def test_a_member_proposes_a_case_and_the_secretariat_sees_it(
     assert Notification.objects.filter(user=world.secretary, subject__contains="Parkering").exists()
     page = text(client.get(reverse("my_proposals")))
     assert "Parkering ved sykehuset" in page
+    client.force_login(world.secretary)
+    inbox = text(client.get(reverse("proposal_inbox", args=[council.body.pk])))
+    assert "Parkering ved sykehuset" in inbox
 
 
 def test_a_patient_case_is_refused_at_the_field(client, world, council) -> None:
