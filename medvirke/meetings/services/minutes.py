@@ -214,7 +214,7 @@ def comment_on_minutes(minutes: Minutes, *, text: str, by: Any) -> MinutesCommen
             secretariat_of(current.meeting.body),
             gettext_lazy("Comment on the minutes: %(body)s, %(when)s"),
             gettext_lazy("%(person)s has commented on the draft minutes."),
-            meeting_url(current.meeting),
+            url_for("minutes_edit", current.meeting_id) or meeting_url(current.meeting),
             params={
                 "body": current.meeting.body,
                 "when": when(current.meeting.starts_at),

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from medvirke.bodies.tests.pdftext import pdf_text
+from medvirke.core.models import Notification
 from medvirke.core.testing import count_queries
 from medvirke.meetings import services
 from medvirke.meetings.models import Advice, Case, Meeting, Minutes, MinutesVersion
 
-from .conftest import case
+from .conftest import case, plan
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +89,10 @@ def test_draft_comments_approval_and_publishing_through_the_pages(
     response = member.post(url("minutes_comment", meeting.pk), {"text": "Navnet mitt er feil."})
     assert response.status_code == 302
     assert "Navnet mitt er feil." in text(secretary.get(url("minutes_edit", meeting.pk)))
+    # The secretariat is told, with a link to the editor where the comments are listed.
+    assert Notification.objects.filter(
+        user=world.secretary, url=url("minutes_edit", meeting.pk)
+    ).exists()
 
     response = secretary.post(url("minutes_approve", meeting.pk), {"how": "chair"})
     assert response.status_code == 302
@@ -266,3 +271,24 @@ def test_the_editor_runs_a_flat_number_of_queries(
     few = count_queries(client, editor)
     fill(8)
     assert count_queries(client, editor) == few
+
+
+def test_sending_and_approving_explain_what_is_missing(
+    world: Any, council: Any, meeting: Meeting
+) -> None:
+    minutes = services.start_minutes(meeting, by=world.secretary)
+    client = login(world.secretary)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = client.post(url("minutes_send", meeting.pk), {"comment_deadline": yesterday})
+    assert response.status_code == 400
+    assert "The deadline cannot be in the past." in text(response)
+    response = client.post(url("minutes_approve", meeting.pk), {"how": "meeting"})
+    assert response.status_code == 400
+    assert "Choose the meeting that approved the minutes." in text(response)
+    next_meeting = plan(world, council.body, days=60)
+    response = client.post(
+        url("minutes_approve", meeting.pk), {"how": "meeting", "at_meeting": next_meeting.pk}
+    )
+    assert response.status_code == 302
+    minutes.refresh_from_db()
+    assert minutes.approved_at_meeting == next_meeting and minutes.is_locked
