@@ -118,7 +118,7 @@ def test_coordinator_sees_the_request_and_carries_it_out(client, world, kari) ->
     response = client.post(reverse("deletion_carry_out", args=[kari.pk]), {"confirm": "on"})
     assert response.status_code == 302 and response["Location"] == reverse("deletion_requests")
     after = text(client.get(reverse("deletion_requests")))
-    assert "The data of Kari Nordmann has been deleted" in after  # the message, once
+    assert "Opplysningene om Kari Nordmann er slettet" in after  # the message, once
     assert reverse("deletion_carry_out", args=[kari.pk]) not in after
 
     kari.refresh_from_db()
@@ -243,7 +243,7 @@ def test_an_open_term_blocks_the_deletion_until_the_secretariat_ends_it(
     services.request_deletion(ola, by=ola.user)
     client.force_login(world.coordinator)
     page = text(client.get(reverse("deletion_carry_out", args=[ola.pk])))
-    assert council.name in page and "secretariat must end the term" in page
+    assert council.name in page and "Sekretariatet for utvalget må avslutte perioden" in page
     assert 'name="confirm"' not in page  # nothing to tick while it cannot be done
 
     response = carry_out_as(client, world.coordinator, ola)
