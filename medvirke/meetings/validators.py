@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 DEFAULT_MAX_UPLOAD_MB = 20
@@ -71,7 +72,8 @@ def validate_upload(upload: Any) -> FileKind:
         raise ValidationError(
             _("The file is too large (%(size)s MB). The limit is %(limit)s MB."),
             params={
-                "size": f"{upload.size / 1024 / 1024:.1f}",
+                # 12,3 in Bokmål, 12.3 in English
+                "size": formats.number_format(upload.size / 1024 / 1024, 1),
                 "limit": limit // (1024 * 1024),
             },
             code="too_large",
