@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from medvirke.bodies.models import Body
 from medvirke.bodies.tests.test_secretariat_query_counts import council_with
-from medvirke.core.models import Notification
+from medvirke.core.models import AuditEvent, Notification
 from medvirke.core.testing import count_queries
 from medvirke.meetings import services
 from medvirke.meetings.models import Attendance, Case, CaseProposal, Meeting, Paper
@@ -247,6 +247,48 @@ def test_editing_a_meeting_to_end_before_it_starts_is_refused(
     assert field_error(response, "ends_at")
     meeting.refresh_from_db()
     assert meeting.place == "Rom 1"
+
+
+def test_editing_a_meeting_moves_it_and_keeps_the_old_values_in_the_history(
+    client, world, council, meeting
+) -> None:
+    client.force_login(world.secretary)
+    day = f"{timezone.localtime(meeting.starts_at):%Y-%m-%d}"
+    response = client.post(
+        reverse("meeting_edit", args=[meeting.pk]),
+        {
+            "starts_at": f"{day}T12:00",
+            "ends_at": f"{day}T15:00",
+            "place": "Nytt rom",
+            "video_link": "video.example.no/rom",
+            "paper_deadline_days": "5",
+        },
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.place, meeting.paper_deadline_days) == ("Nytt rom", 5)
+    assert meeting.video_link == "https://video.example.no/rom"
+    assert f"{timezone.localtime(meeting.starts_at):%H:%M}" == "12:00"
+    event = AuditEvent.objects.for_object(meeting).newest_first().first()
+    assert event is not None and event.changes["place"] == ["Rom 1", "Nytt rom"]
+
+
+def test_open_advice_from_an_earlier_meeting_is_a_follow_up_item(
+    client, world, council, meeting
+) -> None:
+    earlier = Meeting.objects.create(
+        body=council.body, starts_at=at(-30, 10), ends_at=at(-30, 12), created_by=world.secretary
+    )
+    sak = case(world, council.body, earlier, title="Ventetid for BUP")
+    services.record_advice(
+        sak,
+        text="Innfør fast ventetidsgaranti",
+        due_on=timezone.localdate(),
+        by=world.secretary,
+    )
+    client.force_login(world.secretary)
+    page = text(client.get(reverse("meeting_detail", args=[meeting.pk])))
+    assert "Innfør fast ventetidsgaranti" in page and "Ventetid for BUP" in page
 
 
 def test_a_case_about_a_patient_is_refused_at_the_field(client, world, council, meeting) -> None:

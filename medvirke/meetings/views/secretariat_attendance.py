@@ -94,6 +94,10 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             prefix=f"p{row['person'].pk}",
             initial=_initial(row),
         )
+        for name in ("present", "arrived", "left"):
+            # The person's name in every label: the error summary and screen readers say whose.
+            field = row["form"].fields[name]
+            field.label = f"{field.label} – {row['name']}"
         row["seat_label"] = (
             row["seat"].get_role_display()
             if row["seat"].role in (Seat.Role.LEADER, Seat.Role.DEPUTY_LEADER)
