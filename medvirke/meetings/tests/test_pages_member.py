@@ -127,6 +127,16 @@ def test_absence_by_the_button_calls_the_first_deputy(client, world, council, me
     assert AbsenceNotice.objects.count() == 1
 
 
+def test_the_button_returns_to_the_page_it_was_on(client, world, council, meeting) -> None:
+    client.force_login(council.members[0].user)
+    url = reverse("my_meeting_absence", args=[meeting.pk])
+    back = reverse("meeting_detail", args=[meeting.pk])
+    assert client.post(url, {"next": back})["Location"] == back
+    other = plan(world, council.body, days=30)
+    url = reverse("my_meeting_absence", args=[other.pk])
+    assert client.post(url, {"next": "https://evil.example/"})["Location"] == reverse("my_meetings")
+
+
 def test_absence_by_the_email_link_works_logged_out(client, world, council, meeting) -> None:
     kari = council.members[0]
     url = reverse("absence_link", args=[absence_token(meeting, kari.user)])

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -141,7 +142,8 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def report_absence(request: HttpRequest, pk: int) -> HttpResponse:
-    """Absence notice in one step, from the button on "my meetings"."""
+    """Absence notice in one step, from the button on "my meetings" (or on any page of ours
+    that posts here with `next`)."""
     meeting = permissions.get_meeting_for_user(request.user, pk)
     representative = _representative(request.user)
     if representative is None:
@@ -156,6 +158,12 @@ def report_absence(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _absence_done(notice))
+    # The button may sit on another page (the meeting's); it sends the person back there.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("my_meetings")
 
 
