@@ -348,7 +348,7 @@ def propose_case(body: Body, *, title: str, description: str, by: Any) -> CasePr
                 "%(person)s proposes a case for the agenda of %(body)s. Accept it to a "
                 "meeting or answer with a reason."
             ),
-            url_for("case_proposal_detail", proposal.pk),
+            url_for("proposal_inbox", body.pk),
             params={"body": body, "title": proposal.title, "person": by},
             exclude=by,
         )
@@ -407,7 +407,7 @@ def answer_proposal(proposal: CaseProposal, *, reason: str, by: Any) -> None:
             [p.proposed_by],
             gettext_lazy("Your case proposal was not put on the agenda: %(title)s"),
             gettext_lazy("The secretariat of %(body)s answers: %(reason)s"),
-            url_for("case_proposal_detail", p.pk),
+            url_for("my_proposals"),
             params={"title": p.title, "body": p.body, "reason": p.answer},
             exclude=by,
         )

@@ -453,6 +453,8 @@ def test_the_secretariat_accepts_a_proposal_to_a_meeting(client, world, council,
     client.force_login(world.secretary)
     inbox = text(client.get(reverse("proposal_inbox", args=[council.body.pk])))
     assert "Parkering ved sykehuset" in inbox
+    told = Notification.objects.get(user=world.secretary)
+    assert told.url == reverse("proposal_inbox", args=[council.body.pk])  # the notice leads here
     response = client.post(
         reverse("proposal_accept", args=[proposal.pk]),
         {f"a{proposal.pk}-meeting": str(meeting.pk), f"a{proposal.pk}-kind": Case.Kind.DISCUSSION},
@@ -476,6 +478,7 @@ def test_answering_a_proposal_needs_a_reason(client, world, council) -> None:
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == CaseProposal.Status.DECLINED
+    assert Notification.objects.get(user=kari).url == reverse("my_proposals")
     assert "Hører ikke under rådet" in text(
         client.get(reverse("proposal_inbox", args=[council.body.pk]))
     )
