@@ -532,9 +532,14 @@ def test_departure_before_arrival_is_refused_at_the_field(client, world, council
 
 def test_marking_the_meeting_held(client, world, council, meeting) -> None:
     client.force_login(world.secretary)
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert reverse("minutes_edit", args=[meeting.pk]) not in page
     client.post(reverse("meeting_held", args=[meeting.pk]))
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.HELD
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert reverse("minutes_edit", args=[meeting.pk]) in page  # on to the minutes
+    assert reverse("meeting_held", args=[meeting.pk]) not in page
 
 
 # --- query counts ----------------------------------------------------------------------------
