@@ -18,9 +18,9 @@ def test_absence_notice_calls_the_first_deputy_and_tells_them(world, council, me
     notice = services.send_absence_notice(meeting, representative=kari, by=kari.user)
     first, second = council.deputies
     assert notice.deputy is not None and notice.deputy.representative == first
-    assert Notification.objects.filter(user=first.user, subject__contains="called in").exists()
+    assert Notification.objects.filter(user=first.user, subject__contains="kalt inn").exists()
     assert not Notification.objects.filter(user=second.user).exists()
-    assert Notification.objects.filter(user=world.secretary, subject__contains="Absence").exists()
+    assert Notification.objects.filter(user=world.secretary, subject__icontains="forfall").exists()
 
 
 def test_second_absence_calls_the_next_deputy(world, council, meeting) -> None:

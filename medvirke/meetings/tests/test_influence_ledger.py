@@ -35,7 +35,7 @@ def advice_fixture(world, council, meeting) -> Advice:
 
 def test_advice_goes_to_the_case_owner_with_a_due_date(world, advice) -> None:
     assert advice.recipient_person == world.case_handler and advice.due_on == DUE
-    assert Notification.objects.filter(user=world.case_handler, subject__contains="Advice").exists()
+    assert Notification.objects.filter(user=world.case_handler, subject__contains="Råd").exists()
     assert advice in Advice.objects.open()
 
 
@@ -83,7 +83,7 @@ def test_an_answer_tells_members_and_the_proposer(world, council, advice) -> Non
         by=world.case_handler,
     )
     kari = council.members[0].user  # the proposer
-    assert Notification.objects.filter(user=kari, subject__startswith="Changed answer").exists()
+    assert Notification.objects.filter(user=kari, subject__startswith="Endret svar").exists()
 
 
 def test_a_changed_answer_keeps_the_earlier_one(world, advice) -> None:
@@ -112,7 +112,7 @@ def test_open_advice_comes_back_on_the_next_agenda_until_answered(
     assert not services.follow_up_items(council.body, exclude_meeting=meeting).exists()
     services.call_meeting(next_meeting, by=world.secretary)
     assert Notification.objects.filter(
-        user=council.members[1].user, body__contains="await an answer"
+        user=council.members[1].user, body__contains="venter fortsatt på svar"
     ).exists()
     services.respond_to_advice(
         advice,
