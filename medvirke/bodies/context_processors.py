@@ -60,6 +60,8 @@ NAV_NAMES = (
     "switch_organisation",
     "set_language",
     "portal_home",
+    "my_meetings",
+    "advice_follow_up",
 )
 _nav: dict[str, dict[str, str]] = {}
 
