@@ -523,6 +523,12 @@ def insert_rows(model: type[Model], names: list[str], rows: list[Row]) -> None:
     per = max(1, min(1_000, limit // len(names)))
     row_sql = "(" + ", ".join(["%s"] * len(names)) + ")"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # psycopg parses a statement's placeholders in Python each time (18,000 of them
+            # in a thousand-row statement took 80 % of the time); executemany parses one row's
+            # statement once and pipelines the rows.
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {row_sql}", rows)  # noqa: S608
+            return
         for i in range(0, len(rows), per):
             batch = rows[i : i + per]
             values = ", ".join([row_sql] * len(batch))
