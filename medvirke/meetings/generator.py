@@ -11,6 +11,11 @@ meetings, sent to the body's owner with a due date, most answered (followed, par
 followed, under consideration; some answers changed, some came after the due date), the rest
 open and partly overdue. Attendance, papers, dissents and proposals are not generated.
 
+Speed: the meetings go in with bulk_create, the big tables (cases, advice, answers, minutes) as
+plain rows with ids given here (insert_rows), and flush deletes one statement per table. On a
+busy two-core machine the national step took 39 s on SQLite and 77 s on PostgreSQL, its flush
+11 s and 28 s (bulk_create and QuerySet.delete took 200 s and 116 s on SQLite).
+
 Generated rows have no history rows: they are bulk data for measuring, not anybody's changes.
 That is also how they are told apart from real ones: a meeting is generated if its body is
 (bodies/generator.py), a generated person planned it and it has no history of its own; every
