@@ -6,7 +6,8 @@ from medvirke.core.testing import World, build_world
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):  # type: ignore[no-untyped-def]
+def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads and demo papers never land in the tree
     settings.MEDVIRKE_REQUIRE_MFA_FOR_STAFF = False
     settings.SECURE_SSL_REDIRECT = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -109,7 +109,11 @@ def update_meeting(meeting: Meeting, *, by: Any, **fields: Any) -> Meeting:
     if set(fields) - allowed:
         raise TypeError(f"cannot change {sorted(set(fields) - allowed)}")
     with transaction.atomic():
-        m = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+        m = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("body")
+            .get(pk=meeting.pk)
+        )
         if m.status not in (Meeting.Status.PLANNED, Meeting.Status.CALLED):
             raise RefusedError(_("A held meeting can no longer be changed."))
         for name, value in fields.items():
@@ -129,7 +133,11 @@ def call_meeting(meeting: Meeting, *, by: Any) -> Meeting:
     from .minutes import follow_up_items
 
     with transaction.atomic():
-        m = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+        m = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("body")
+            .get(pk=meeting.pk)
+        )
         if m.status != Meeting.Status.PLANNED:
             raise RefusedError(_("The meeting has already been called."))
         if m.has_started():
@@ -174,7 +182,11 @@ def call_meeting(meeting: Meeting, *, by: Any) -> Meeting:
 
 def mark_held(meeting: Meeting, *, by: Any) -> None:
     with transaction.atomic():
-        m = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+        m = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("body")
+            .get(pk=meeting.pk)
+        )
         if m.status not in (Meeting.Status.PLANNED, Meeting.Status.CALLED):
             raise RefusedError(_("The meeting is already marked as held."))
         m.status = Meeting.Status.HELD
@@ -280,7 +292,9 @@ def add_case(
         created_by=by,
     )
     with transaction.atomic():
-        Body.objects.select_for_update().only("pk").get(pk=body.pk)  # numbers one at a time
+        Body.objects.select_for_update(of=("self",)).only("pk").get(
+            pk=body.pk
+        )  # numbers one at a time
         if meeting is not None:
             case.agenda_order = Case.objects.filter(meeting=meeting).count() + 1
         for _attempt in range(5):
@@ -313,7 +327,7 @@ def update_case(case: Case, *, by: Any, **fields: Any) -> Case:
     if set(fields) - allowed:
         raise TypeError(f"cannot change {sorted(set(fields) - allowed)}")
     with transaction.atomic():
-        c = Case.objects.select_for_update().select_related("body").get(pk=case.pk)
+        c = Case.objects.select_for_update(of=("self",)).select_related("body").get(pk=case.pk)
         for name, value in fields.items():
             setattr(c, name, value.strip() if isinstance(value, str) else value)
         check_not_patient_case(c.title, c.description, c.no_individual_patient)
@@ -362,7 +376,11 @@ def accept_proposal(
     from medvirke.core.notify import notify
 
     with transaction.atomic():
-        p = CaseProposal.objects.select_for_update().select_related("body").get(pk=proposal.pk)
+        p = (
+            CaseProposal.objects.select_for_update(of=("self",))
+            .select_related("body")
+            .get(pk=proposal.pk)
+        )
         if p.status != CaseProposal.Status.PROPOSED:
             raise RefusedError(_("This proposal has already been answered."))
         case = add_case(
@@ -397,7 +415,11 @@ def answer_proposal(proposal: CaseProposal, *, reason: str, by: Any) -> None:
     if not reason.strip():
         raise ValidationError({"answer": _("Give a reason; the proposer will see it.")})
     with transaction.atomic():
-        p = CaseProposal.objects.select_for_update().select_related("body").get(pk=proposal.pk)
+        p = (
+            CaseProposal.objects.select_for_update(of=("self",))
+            .select_related("body")
+            .get(pk=proposal.pk)
+        )
         if p.status != CaseProposal.Status.PROPOSED:
             raise RefusedError(_("This proposal has already been answered."))
         p.status, p.answer = CaseProposal.Status.DECLINED, reason.strip()
@@ -463,7 +485,11 @@ def send_absence_notice(
     from medvirke.core.notify import notify
 
     with transaction.atomic():
-        m = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+        m = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("body")
+            .get(pk=meeting.pk)
+        )
         if m.has_started():
             raise RefusedError(
                 _(
@@ -578,7 +604,11 @@ def record_attendance(
         stands_in = (
             AbsenceNotice.objects.filter(meeting=meeting, deputy=term).first() if term else None
         )
-        row = Attendance.objects.select_for_update().filter(meeting=meeting, person=person).first()
+        row = (
+            Attendance.objects.select_for_update(of=("self",))
+            .filter(meeting=meeting, person=person)
+            .first()
+        )
         if row is None:
             row = Attendance(meeting=meeting, person=person, recorded_by=by)
         row.term, row.stands_in_for = term, stands_in

@@ -64,7 +64,7 @@ def _locked() -> MinutesLockedError:
 def start_minutes(meeting: Meeting, *, by: Any) -> Minutes:
     """The meeting's minutes, created as a draft the first time."""
     with transaction.atomic():
-        Meeting.objects.select_for_update().only("pk").get(pk=meeting.pk)
+        Meeting.objects.select_for_update(of=("self",)).only("pk").get(pk=meeting.pk)
         minutes = Minutes.objects.filter(meeting=meeting).first()
         if minutes is None:
             minutes = Minutes(meeting=meeting, updated_by=by)
@@ -130,7 +130,7 @@ def update_minutes(
     carries `expected_version`); returns whether anything changed."""
     with transaction.atomic():
         current = (
-            Minutes.objects.select_for_update()
+            Minutes.objects.select_for_update(of=("self",))
             .select_related("meeting", "updated_by")
             .get(pk=minutes.pk)
         )
@@ -152,7 +152,7 @@ def add_dissent(minutes: Minutes, *, case: Case, person: Any, text: str, by: Any
     if not text.strip():
         raise ValidationError({"text": _("Write the dissent in the member's words.")})
     with transaction.atomic():
-        current = Minutes.objects.select_for_update().get(pk=minutes.pk)
+        current = Minutes.objects.select_for_update(of=("self",)).get(pk=minutes.pk)
         if current.is_locked:
             raise _locked()
         if not is_member(person, current.meeting.body_id):
@@ -173,7 +173,9 @@ def send_minutes_for_comments(minutes: Minutes, *, deadline: date, by: Any) -> N
         raise ValidationError({"comment_deadline": _("The deadline cannot be in the past.")})
     with transaction.atomic():
         current = (
-            Minutes.objects.select_for_update().select_related("meeting__body").get(pk=minutes.pk)
+            Minutes.objects.select_for_update(of=("self",))
+            .select_related("meeting__body")
+            .get(pk=minutes.pk)
         )
         if current.is_locked:
             raise _locked()
@@ -281,7 +283,9 @@ def approve_minutes(
     and frozen as version 1; the meeting's status becomes "minutes approved"."""
     with transaction.atomic():
         current = (
-            Minutes.objects.select_for_update().select_related("meeting__body").get(pk=minutes.pk)
+            Minutes.objects.select_for_update(of=("self",))
+            .select_related("meeting__body")
+            .get(pk=minutes.pk)
         )
         if current.is_locked:
             raise RefusedError(_("The minutes are already approved."))
@@ -296,7 +300,7 @@ def approve_minutes(
         current.approved_at_meeting = at_meeting
         current.approved_by, current.approved_at = by, timezone.now()
         save_with_history(current, actor=by, parent=current.meeting)
-        meeting = Meeting.objects.select_for_update().get(pk=current.meeting_id)
+        meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=current.meeting_id)
         meeting.status = Meeting.Status.MINUTES_APPROVED
         save_with_history(meeting, actor=by, parent=meeting.body)
         version = _freeze(current, by=by)
@@ -308,7 +312,9 @@ def publish_minutes(minutes: Minutes, *, by: Any) -> None:
     """Publish approved minutes; the members are told."""
     with transaction.atomic():
         current = (
-            Minutes.objects.select_for_update().select_related("meeting__body").get(pk=minutes.pk)
+            Minutes.objects.select_for_update(of=("self",))
+            .select_related("meeting__body")
+            .get(pk=minutes.pk)
         )
         if current.status != Minutes.Status.APPROVED:
             raise RefusedError(_("Only approved minutes can be published."))
@@ -338,7 +344,9 @@ def correct_minutes(
         raise ValidationError({"reason": _("Say why the minutes are corrected.")})
     with transaction.atomic():
         current = (
-            Minutes.objects.select_for_update().select_related("meeting__body").get(pk=minutes.pk)
+            Minutes.objects.select_for_update(of=("self",))
+            .select_related("meeting__body")
+            .get(pk=minutes.pk)
         )
         if not current.is_locked:
             raise RefusedError(_("Draft minutes are edited, not corrected."))
@@ -449,7 +457,7 @@ def respond_to_advice(advice: Advice, *, status: str, reasoning: str, by: Any) -
         raise ValidationError({"reasoning": _("Give the reasoning for the answer.")})
     with transaction.atomic():
         current = (
-            Advice.objects.select_for_update()
+            Advice.objects.select_for_update(of=("self",))
             .select_related("case__body", "case__meeting")
             .get(pk=advice.pk)
         )
