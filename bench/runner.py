@@ -831,11 +831,29 @@ class Gunicorn:
             self.log_file = None
 
 
+SETTLE_REQUESTS = 10
+
+
+def settle(port: int, page: Page, cookie: str) -> None:
+    """Before a run: let the server finish what the previous run left behind, then warm this
+    page. wrk stops with up to -c requests still queued in gunicorn's backlog, and the workers
+    answer them after wrk has gone; behind a one-second page that is several seconds of work,
+    which the next run (often /healthz) would otherwise measure as its own tail. Sequential
+    requests return only once the backlog ahead of them is served. The page's own requests
+    then fill the per-worker caches (tree index, page layout, fragments) so a run measures the
+    steady state, as the query-count tests do."""
+    for _ in range(SETTLE_REQUESTS):
+        http_get(port, "/healthz")
+    for _ in range(SETTLE_REQUESTS):
+        http_get(port, page.path, cookie if page.cookie else None)
+
+
 def run_wrk(
     args: argparse.Namespace, server: "Gunicorn", page: Page, cookie: str
 ) -> dict[str, Any]:
     assert server.proc is not None
     port = server.port
+    settle(port, page, cookie)
     cmd = [
         "wrk",
         f"-t{args.threads}",
@@ -1106,6 +1124,11 @@ def markdown(data: dict[str, Any], pages: list[Page]) -> str:
         "`/healthz` is requested without the cookie: it is the bare floor (middleware, no "
         "database, no template), so every page's ratio includes loading the session and "
         "the person.",
+        "- Before every run the harness sends ten sequential `/healthz` requests (they return "
+        "only once the backlog the previous run left in gunicorn is served: wrk stops with up "
+        "to -c requests queued, and behind a slow page that is seconds of work the next run "
+        "would count as its own tail) and ten requests to the page itself (per-worker caches "
+        "warm, the steady state the query-count tests also measure).",
         "- `bench/report.lua` counts every response that is not 2xx in each wrk thread; wrk "
         "itself only counts 4xx and 5xx.",
         "- Other work on the same machine (tests, builds) distorts the figures. The harness "
