@@ -166,6 +166,14 @@ def can_view_ledger(user: Any, body: Body) -> bool:
     return can_view_body(user, body) or is_member(user, body.pk)
 
 
+def get_ledger_body_for_user(user: Any, pk: int) -> Body:
+    """A body for its figures page; 403 unless `can_view_ledger`."""
+    body = get_object_or_404(Body.objects.select_related("owner"), pk=pk)
+    if not can_view_ledger(user, body):
+        raise PermissionDenied
+    return body
+
+
 def get_ledger_owner_for_user(user: Any, pk: int) -> Organisation:
     """An owner organisation's figures: people with a role there or above, and operators."""
     organisation = get_object_or_404(Organisation, pk=pk)

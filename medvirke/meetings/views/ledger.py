@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case as CaseWhen
 from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -138,9 +138,7 @@ def _years(cases: QuerySet[Case]) -> list[int]:
 
 
 def _body_scope(request: HttpRequest, pk: int) -> dict[str, Any]:
-    body = get_object_or_404(Body.objects.select_related("owner"), pk=pk)
-    if not permissions.can_view_ledger(request.user, body):
-        raise PermissionDenied
+    body = permissions.get_ledger_body_for_user(request.user, pk)
     all_cases = Case.objects.filter(body=body)
     years = _years(all_cases)
     year = _year(request, years)
