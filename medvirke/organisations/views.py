@@ -1,3 +1,4 @@
+import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -12,10 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from medvirke.core.fragments import cached_content_with
 from medvirke.core.models import AuditEvent
 
 from . import permissions, services, tree_index
@@ -66,17 +69,16 @@ def tree(request: HttpRequest) -> HttpResponse:
     if group not in GROUPS:
         group = "helse"
     page_number = request.GET.get("side", "1")
-    if query:
-        # Searches are not cached: too many distinct keys for too little reuse.
+    # The same for everyone (names and structure only), so it is cached per worker and keyed
+    # by a stamp of the whole table: any save, addition or removal changes the key. Searches
+    # too, by their text: paging back and forth or the same search again costs nothing.
+    key = hashlib.sha256(
+        f"{group}:{query}:{page_number[:6]}:{get_language()}:{Organisation.objects.stamp()}".encode()
+    ).hexdigest()
+    listing = cache.get(f"orgtree:{key}")
+    if listing is None:
         listing = _tree_listing(request, group, query, page_number)
-    else:
-        # The same for everyone (names and structure only), so it is cached per worker and
-        # keyed by a stamp of the whole table: any save, addition or removal changes the key.
-        key = f"orgtree:{group}:{page_number[:6]}:{get_language()}:{Organisation.objects.stamp()}"
-        listing = cache.get(key)
-        if listing is None:
-            listing = _tree_listing(request, group, query, page_number)
-            cache.set(key, listing, TREE_CACHE_SECONDS)
+        cache.set(f"orgtree:{key}", listing, TREE_CACHE_SECONDS)
     return render(
         request,
         "organisations/tree.html",
@@ -137,11 +139,9 @@ def _search_listing(request: HttpRequest, query: str, page_number: str) -> str:
     )
 
 
-def _detail_context(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
-    user = request.user
-    may = {
-        action: permissions.can(user, action, organisation) for action in permissions.ACTION_ROLES
-    }
+def _detail_context(
+    organisation: Organisation, may: dict[str, bool], my_roles: list[str]
+) -> dict[str, Any]:
     context: dict[str, Any] = {
         "organisation": organisation,
         "ancestors": organisation.ancestors(),
@@ -150,9 +150,7 @@ def _detail_context(request: HttpRequest, organisation: Organisation) -> dict[st
         # Evaluated by the template only when its cached units list is out of date.
         "units": organisation.children.order_by("name").with_child_count(),
         "may": may,
-        "my_roles": [
-            StaffRole.Role(r).label for r in sorted(permissions.roles_in(user, organisation))
-        ],
+        "my_roles": my_roles,
     }
     if may["view_staff"]:
         # Called by the template only when its cached staff table is out of date.
@@ -168,8 +166,41 @@ def _detail_context(request: HttpRequest, organisation: Organisation) -> dict[st
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = permissions.get_organisation_for_user(request.user, pk)
-    return render(request, "organisations/detail.html", _detail_context(request, organisation))
+    user = request.user
+    organisation = permissions.get_organisation_for_user(user, pk)
+    may = {
+        action: permissions.can(user, action, organisation) for action in permissions.ACTION_ROLES
+    }
+    my_roles = [
+        str(StaffRole.Role(r).label) for r in sorted(permissions.roles_in(user, organisation))
+    ]
+
+    def parts() -> tuple[str, str]:
+        context = _detail_context(organisation, may, my_roles)
+        return (
+            render_to_string("organisations/_detail_content.html", context, request),
+            render_to_string(
+                "organisations/_breadcrumbs.html",
+                {"ancestors": context["ancestors"], "current": organisation.name},
+            ),
+        )
+
+    # Units, staff and breadcrumbs are the same for everyone allowed the same actions until
+    # the history records a change (core/fragments.py); the key holds the viewer's roles.
+    content, crumbs = cached_content_with(
+        request,
+        ("organisation_detail", organisation.pk, tuple(sorted(may.items())), tuple(my_roles)),
+        parts,
+    )
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "content": content,
+            "crumbs": mark_safe(crumbs),  # noqa: S308 - rendered by the template engine
+        },
+    )
 
 
 @login_required

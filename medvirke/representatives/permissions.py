@@ -4,7 +4,7 @@ representatives' pages. Views fetch through these helpers and hold no permission
 Health data (experience areas and description) is visible only to the person, the secretariats
 of bodies handling their appointments (a nomination or a term), and coordinators of
 organisations they belong to (a coordinator role reaches branches below). Every view of it is
-written to the access log by `get_representative_for_user` (a profile) or `log_list_access`
+written to the access log by `get_representative_for_user` (a profile) or `log_list_access_rows`
 (the rows of a list).
 
 - Coordinators list, register and approve the representatives of their organisations.
@@ -92,23 +92,26 @@ def get_representative_for_user(
     return representative, health
 
 
-def log_list_access(request: HttpRequest, representatives: Iterable[Representative]) -> None:
-    """A list that shows experience areas (health data): log each row shown that has any, in
-    one query. The rows must have their `experience_areas` prefetched."""
-    shown = [r for r in representatives if r.experience_areas.all()]
-    if not shown:
+def health_data_rows(representatives: Iterable[Representative]) -> list[tuple[int, str]]:
+    """(pk, name) of the rows of a list that show health data (their experience areas), to be
+    logged on every showing, also when the list itself comes from the content cache."""
+    return [(r.pk, str(r)[:300]) for r in representatives if r.experience_areas.all()]
+
+
+def log_list_access_rows(request: HttpRequest, rows: list[tuple[int, str]]) -> None:
+    if not rows:
         return
     content_type = ContentType.objects.get_for_model(Representative, for_concrete_model=False)
     AccessLogEntry.objects.bulk_create(
         AccessLogEntry(
             actor=request.user,  # type: ignore[misc]
             content_type=content_type,
-            object_id=str(r.pk),
-            object_repr=str(r)[:300],
+            object_id=str(pk),
+            object_repr=label,
             purpose="representatives list",
             path=request.path[:500],
         )
-        for r in shown
+        for pk, label in rows
     )
 
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from medvirke.core.fragments import cached_content_with
 from medvirke.organisations.models import Organisation
 
 from . import permissions, services
@@ -69,6 +71,19 @@ def _me_trail() -> list[dict[str, Any]]:
 def representative_list(request: HttpRequest) -> HttpResponse:
     """Våre brukerrepresentanter: people affiliated with the organisations the user coordinates."""
     org_ids = permissions.get_coordinator_scope_for_user(request.user)
+    # Searching and counting thousands of people costs tens of milliseconds; the list is the
+    # same for every coordinator of these organisations until the history records a change.
+    # The access log is written on every showing, from the rows the list shows.
+    content, shown = cached_content_with(
+        request,
+        ("representative_list", tuple(sorted(org_ids)), request.get_full_path()),
+        lambda: _list_content(request, org_ids),
+    )
+    permissions.log_list_access_rows(request, shown)
+    return render(request, "representatives/list.html", {"content": content, "title": LIST_TITLE})
+
+
+def _list_content(request: HttpRequest, org_ids: list[int]) -> tuple[str, list[tuple[int, str]]]:
     organisations = Organisation.objects.filter(pk__in=org_ids).order_by("name")
     form = RepresentativeFilterForm(request.GET, organisations=organisations)
     form.is_valid()  # invalid filters are ignored, valid ones still apply
@@ -99,11 +114,10 @@ def representative_list(request: HttpRequest) -> HttpResponse:
     if data.get("municipality"):
         representatives = representatives.filter(municipality_id=data["municipality"])
     page = Paginator(representatives, PAGE_SIZE).get_page(request.GET.get("side"))
-    permissions.log_list_access(request, page.object_list)
+    shown = permissions.health_data_rows(page.object_list)
     filters: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "side" and v}
-    return render(
-        request,
-        "representatives/list.html",
+    html = render_to_string(
+        "representatives/_list_content.html",
         {
             "form": form,
             "page": page,
@@ -112,7 +126,9 @@ def representative_list(request: HttpRequest) -> HttpResponse:
             "title": LIST_TITLE,
             "next": request.get_full_path(),
         },
+        request=request,
     )
+    return html, shown
 
 
 @login_required

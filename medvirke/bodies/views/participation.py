@@ -3,7 +3,7 @@ sees the calls sent to the organisation, nominates and withdraws, and sees where
 organisation is represented; a representative sees their engagements, confirms or resigns,
 downloads the letter of appointment and their own data, and can ask to be deleted."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,12 +15,14 @@ from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from medvirke.core.fragments import cached_content
 from medvirke.organisations.models import Organisation
 from medvirke.representatives import services as rep_services
 from medvirke.representatives.models import Affiliation, ExperienceArea, Representative
@@ -236,6 +238,27 @@ def representation(request: HttpRequest) -> HttpResponse:
     (counts only). A big organisation holds well over a thousand seats."""
     mine, my_orgs = _coordinator_scope(request.user)
     today = timezone.localdate()
+    # Over a thousand seats and their totals: the same for every coordinator of these
+    # organisations until the history records a change (core/fragments.py).
+    content = cached_content(
+        request,
+        ("representation", tuple(sorted(mine)), tuple(sorted(request.GET.items())), today),
+        lambda: render_to_string(
+            "bodies/participation/_representation_content.html",
+            _representation_context(request, mine, my_orgs, today),
+            request=request,
+        ),
+    )
+    return render(
+        request,
+        "bodies/participation/representation.html",
+        {"content": content, "trail": _trail()},
+    )
+
+
+def _representation_context(
+    request: HttpRequest, mine: list[int], my_orgs: list[Organisation], today: date
+) -> dict[str, Any]:
     soon = today + timedelta(days=EXPIRING_DAYS)
     # Seats nominated by us or held by someone we approved: plain IN lists, no joins, so no
     # duplicates to remove (a DISTINCT over joins made PostgreSQL take over a second).
@@ -298,23 +321,18 @@ def representation(request: HttpRequest) -> HttpResponse:
         .distinct()
         .count()
     )
-    return render(
-        request,
-        "bodies/participation/representation.html",
-        {
-            "organisations": my_orgs,
-            "page": page,
-            "form": form,
-            "filtered": bool(filters and any(filters.values())),
-            "extra": extra,
-            "totals": totals,
-            "calls": _open_calls(mine, my_orgs),
-            "areas": areas,
-            "approved_total": approved_total,
-            "expiring_days": EXPIRING_DAYS,
-            "trail": _trail(),
-        },
-    )
+    return {
+        "organisations": my_orgs,
+        "page": page,
+        "form": form,
+        "filtered": bool(filters and any(filters.values())),
+        "extra": extra,
+        "totals": totals,
+        "calls": _open_calls(mine, my_orgs),
+        "areas": areas,
+        "approved_total": approved_total,
+        "expiring_days": EXPIRING_DAYS,
+    }
 
 
 # --- representatives ----------------------------------------------------------------------------

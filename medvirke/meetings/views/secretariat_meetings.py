@@ -9,16 +9,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirke.bodies.permissions import can_manage, get_body_for_user
+from medvirke.core.fragments import cached_content
 
 from .. import permissions, services
 from ..forms.secretariat import MeetingForm
-from ..models import DEFAULT_PAPER_DEADLINE_DAYS, Case, CaseProposal, Meeting, Paper
+from ..models import DEFAULT_PAPER_DEADLINE_DAYS, Case, CaseProposal, Meeting, Minutes, Paper
 from .secretariat_common import body_trail, meeting_label, meeting_trail
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -160,25 +162,49 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     body = meeting.body
     manage = permissions.can_manage_meeting(request.user, meeting)
     insider = manage or permissions.is_member(request.user, body.pk)
-    items, general = agenda(meeting, insider=insider)
-    follow_ups = list(services.follow_up_items(body, exclude_meeting=meeting)) if insider else []
-    status = Meeting.Status
-    return render(
-        request,
-        "meetings/secretariat/detail.html",
-        {
+    title = meeting_label(meeting)
+
+    def render_content() -> str:
+        items, general = agenda(meeting, insider=insider)
+        follow_ups = services.follow_up_items(body, exclude_meeting=meeting) if insider else []
+        # Members reach the draft (to comment) and the published minutes from here; the
+        # notice that the minutes are published links to this page.
+        minutes = None if manage else Minutes.objects.filter(meeting=meeting).first()
+        status = Meeting.Status
+        context = {
             "meeting": meeting,
             "body": body,
-            "title": meeting_label(meeting),
+            "title": title,
             "manage": manage,
             "items": items,
             "general_papers": general,
             "late_count": sum(1 for i in items for p in i["papers"] if p.late)
             + sum(1 for p in general if p.late),
-            "follow_ups": follow_ups,
+            "follow_ups": list(follow_ups),
             "may_call": manage and meeting.status == status.PLANNED,
             "may_mark_held": manage and meeting.status in (status.PLANNED, status.CALLED),
             "may_edit": manage and meeting.status in (status.PLANNED, status.CALLED),
+            "minutes_for_comment": insider
+            and minutes is not None
+            and minutes.status == Minutes.Status.FOR_COMMENT,
+            "minutes_published": minutes is not None and minutes.status == Minutes.Status.PUBLISHED,
+            "insider": insider,
+        }
+        return render_to_string("meetings/secretariat/_detail_content.html", context, request)
+
+    # Everything on the page changes only with a recorded change (the history stamp); what the
+    # viewer may see and do is in the key (exempt cases, the secretariat's actions, the
+    # minutes' links). The CSRF token of the "mark as held" form is filled in per request.
+    content = cached_content(
+        request, ("meeting_detail", meeting.pk, manage, insider), render_content
+    )
+    return render(
+        request,
+        "meetings/secretariat/detail.html",
+        {
+            "body": body,
+            "title": title,
+            "content": content,
             "trail": body_trail(body, timezone.localtime(meeting.starts_at).year),
         },
     )

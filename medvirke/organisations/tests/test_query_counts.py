@@ -89,4 +89,5 @@ def test_page_query_count_does_not_grow_with_rows(client, world, name, url) -> N
     grow(world, 1000)
     large = cold_and_warm(client, url(world))
     assert small == large, f"{name}: {small} queries (cold, warm) at 10 rows, {large} at 1,000"
-    assert large[0] <= 12, f"{name}: {large[0]} queries"
+    # Cold: the page and its cached parts built afresh, the history stamp included.
+    assert large[0] <= 13, f"{name}: {large[0]} queries"

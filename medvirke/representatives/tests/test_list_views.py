@@ -57,6 +57,29 @@ def test_the_list_shows_experience_areas_so_each_row_shown_is_in_the_access_log(
     assert sorted(int(e.object_id) for e in entries) == sorted(p.pk for p in people)
 
 
+def test_every_showing_of_the_list_is_logged_also_when_it_comes_from_the_cache(
+    client, world, people
+) -> None:
+    client.force_login(world.coordinator)
+    client.get(URL)
+    client.get(URL)  # the same list again, served from the content cache
+    entries = AccessLogEntry.objects.filter(actor=world.coordinator)
+    assert entries.count() == 2 * len(people)
+
+
+def test_withdrawn_consent_hides_the_areas_at_once_though_the_list_was_cached(
+    client, world, people
+) -> None:
+    kari, ola = people
+    client.force_login(world.coordinator)
+    assert "Psykisk helse" in table(client.get(URL))
+    services.withdraw_health_consent(kari, by=kari.user)
+    text = table(client.get(URL))
+    assert "Psykisk helse" not in text and "Kreft" in text
+    newest = AccessLogEntry.objects.filter(actor=world.coordinator).order_by("-pk")[0]
+    assert newest.object_id == str(ola.pk)  # only the row still showing health data is logged
+
+
 def test_coordinator_of_another_organisation_does_not_see_them(client, world, people) -> None:
     stranger, other = other_coordinator()
     register(world, "per@example.no", "Per Annen", organisation=other)

@@ -1,7 +1,7 @@
 """The secretariat's body pages: overview, create and edit, the working page, one-step call for
 a vacant seat, ending a term, and the history."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -18,11 +18,13 @@ from django.db.models import (
 )
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from medvirke.core.fragments import cached_content
 from medvirke.core.models import AuditEvent
 from medvirke.organisations.models import Organisation, StaffRole
 from medvirke.organisations.permissions import roles_in
@@ -248,11 +250,29 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = permissions.can_manage(user, body)
     staff = manage or user.is_superuser or bool(roles_in(user, body.owner))
     today = timezone.localdate()
+    # Seats, terms and composition cost tens of milliseconds at national scale; the content is
+    # the same for everyone with the same flags until the history records a change.
+    content = cached_content(
+        request,
+        ("body_detail", body.pk, manage, staff, today),
+        lambda: render_to_string(
+            "bodies/secretariat/_detail_content.html",
+            _detail_context(body, manage=manage, staff=staff, today=today),
+            request=request,
+        ),
+    )
+    return render(
+        request,
+        "bodies/secretariat/detail.html",
+        {"body": body, "trail": trail(), "content": content},
+    )
+
+
+def _detail_context(body: Body, *, manage: bool, staff: bool, today: date) -> dict[str, Any]:
     context: dict[str, Any] = {
         "body": body,
         "manage": manage,
         "staff": staff,
-        "trail": trail(),
         "today": today,
         "expiring_days": EXPIRING_DAYS,
         "secretariat": sorted(body.secretariat.all(), key=lambda u: u.display_name),
@@ -275,7 +295,7 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ).order_by("-opened_at")
     if manage:
         context["composition"] = compose(body, today)
-    return render(request, "bodies/secretariat/detail.html", context)
+    return context
 
 
 @login_required
