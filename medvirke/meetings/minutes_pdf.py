@@ -14,6 +14,8 @@ from django.db.models import Max, Prefetch
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from medvirke.representatives.models import Representative
+
 from .models import Advice, Attendance, Case, CaseConclusion, Dissent, Minutes
 
 TEMPLATE = Path(__file__).parent / "templates" / "meetings" / "minutes" / "minutes.typ"
@@ -57,13 +59,35 @@ def case_rows(minutes: Minutes) -> list[dict[str, Any]]:
     return rows
 
 
+def _publicly_named(rows: list[dict[str, Any]]) -> set[int]:
+    """The dissenting members who may be named in public (one query): as on the public
+    pages, those who consented, are not anonymised and have a name."""
+    people = {d.person_id for row in rows for d in row["dissents"]}
+    if not people:
+        return set()
+    return set(
+        Representative.objects.active()
+        .filter(user_id__in=people, public_consent=True)
+        .exclude(user__full_name="")
+        .values_list("user_id", flat=True)
+    )
+
+
+def _dissent_label(dissent: Dissent, named: set[int] | None) -> str:
+    """Whose dissent it is; `named` (public version) limits the names to those who consented."""
+    if named is not None and dissent.person_id not in named:
+        return _("Dissent from a member")
+    return _("Dissent from %(person)s") % {"person": dissent.person}
+
+
 def _day(value: Any) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
 def minutes_data(minutes: Minutes, *, public: bool) -> dict[str, Any]:
     """The texts of the PDF in the current language; `public` leaves out exempt cases (only
-    their number and the legal basis are given) and the names of those present."""
+    their number and the legal basis are given) and the names of those present, and names a
+    dissenting member only if they consented to being named in public ("a member" otherwise)."""
     meeting = minutes.meeting
     body = meeting.body
     starts = timezone.localtime(meeting.starts_at)
@@ -87,7 +111,9 @@ def minutes_data(minutes: Minutes, *, public: bool) -> dict[str, Any]:
         ]
         facts.append((_("Present"), ", ".join(present) or "–"))
     cases: list[dict[str, Any]] = []
-    for row in case_rows(minutes):
+    rows = case_rows(minutes)
+    named = _publicly_named(rows) if public else None
+    for row in rows:
         case = row["case"]
         heading = _("Case %(ref)s %(title)s") % {"ref": case.reference, "title": case.title}
         if public and not case.is_public:
@@ -111,11 +137,7 @@ def minutes_data(minutes: Minutes, *, public: bool) -> dict[str, Any]:
                 else _("Exempt from public access (%(basis)s).") % {"basis": case.exemption_basis},
                 "conclusion": conclusion.text if conclusion else _("No conclusion recorded."),
                 "dissents": [
-                    {
-                        "label": _("Dissent from %(person)s") % {"person": d.person},
-                        "text": d.text,
-                    }
-                    for d in row["dissents"]
+                    {"label": _dissent_label(d, named), "text": d.text} for d in row["dissents"]
                 ],
                 "advice": [
                     {

@@ -4,8 +4,8 @@
   publishes papers, records attendance and writes, sends, approves and publishes the minutes.
 - Members (representatives with a current term in the body, deputies included) see the
   meetings and papers, send absence notices, propose cases and comment on minutes.
-- The case owner (the person, or case handlers and administrators of the owning unit) and the
-  advice's recipient (likewise) answer the advice.
+- The case owner (the person, or the case handlers of the owning unit) and the advice's
+  recipient (likewise) answer the advice.
 """
 
 from typing import Any
@@ -22,8 +22,10 @@ from medvirke.organisations.permissions import roles_in
 
 from .models import Advice, AdviceQuerySet, Case, Meeting, Minutes
 
-# Staff roles in a unit that may answer advice sent to the unit.
-ANSWERING_ROLES = {StaffRole.Role.CASE_HANDLER, StaffRole.Role.ADMINISTRATOR}
+# Staff roles in a unit that may answer advice sent to the unit: the case handler / unit
+# manager (saksbehandler/enhetsleder). Not administrators: they manage the council (and grant
+# roles), and answering for the service is the service's job (access follows the job).
+ANSWERING_ROLES = {StaffRole.Role.CASE_HANDLER}
 
 
 def member_terms(body: Body | int, on: Any = None) -> Any:
@@ -194,7 +196,7 @@ def can_see_exempt(user: Any, body: Body) -> bool:
 
 def get_paper_for_user(user: Any, pk: int) -> Any:
     """A paper for download: whoever may view its meeting; an exempt case's paper only for
-    the secretariat and the members. 404 rather than 403 for a paper one may not know of."""
+    the secretariat and the members (403: the agenda shows the exempt case's number anyway)."""
     from .models import Paper
 
     paper = get_object_or_404(Paper.objects.select_related("meeting__body__owner", "case"), pk=pk)

@@ -3,7 +3,7 @@ ledger (the case owner's advice list and answers, the figures) under /moter/."""
 
 from django.urls import path
 
-from .views import ledger, minutes, minutes_read
+from .views import ledger, minutes, minutes_read, minutes_remove
 
 urlpatterns = [
     path("<int:pk>/protokoll/", minutes.minutes_edit, name="minutes_edit"),
@@ -15,6 +15,16 @@ urlpatterns = [
     ),
     path(
         "<int:pk>/protokoll/sak/<int:case_pk>/rad/", minutes.minutes_advice, name="minutes_advice"
+    ),
+    path(
+        "<int:pk>/protokoll/dissens/<int:dissent_pk>/fjern/",
+        minutes_remove.minutes_dissent_remove,
+        name="minutes_dissent_remove",
+    ),
+    path(
+        "<int:pk>/protokoll/rad/<int:advice_pk>/fjern/",
+        minutes_remove.minutes_advice_remove,
+        name="minutes_advice_remove",
     ),
     path("<int:pk>/protokoll/send/", minutes.minutes_send, name="minutes_send"),
     path("<int:pk>/protokoll/godkjenn/", minutes.minutes_approve, name="minutes_approve"),

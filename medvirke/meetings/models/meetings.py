@@ -192,6 +192,10 @@ class Case(TrackedModel):
                 name="case_ladder_step_1_to_4",
             ),
         ]
+        # The ledger counts a year's cases of some bodies by kind and phase (index-only).
+        indexes = [
+            models.Index(fields=["body", "year", "kind", "phase"], name="case_body_year_ledger_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

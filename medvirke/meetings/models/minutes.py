@@ -257,7 +257,15 @@ class Advice(TrackedModel):
                 violation_error_message=_("Choose who must answer the advice."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_on"], name="advice_status_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="advice_status_due_idx"),
+            # The ledger's figures read these columns for a year's cases: an index-only scan
+            # per case (PostgreSQL), not a scan of all advice (views/ledger.py, figures.py).
+            models.Index(
+                fields=["case", "id", "status", "due_on", "created_at"],
+                name="advice_case_ledger_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.reference}: {self.text[:60]}"
@@ -293,6 +301,8 @@ class AdviceResponse(AppendOnlyModel, TrackedModel):
         verbose_name = _("answer to advice")
         verbose_name_plural = _("answers to advice")
         ordering = ["advice", "-responded_at", "-pk"]
+        # The ledger's first answer per advice (MIN of responded_at) from the index alone.
+        indexes = [models.Index(fields=["advice", "responded_at"], name="response_advice_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.advice.case.reference}: {self.get_status_display()}"

@@ -1,6 +1,8 @@
 """The meetings app's verbs (services/meetings.py: meetings, cases, papers, attendance;
-services/minutes.py: minutes and the influence ledger), importable from one place."""
+services/minutes.py: the minutes; services/ledger.py: the influence ledger), importable from
+one place."""
 
+from .ledger import follow_up_items, record_advice, respond_to_advice
 from .meetings import (
     VOTING_ROLES,
     Quorum,
@@ -30,10 +32,9 @@ from .minutes import (
     approve_minutes,
     comment_on_minutes,
     correct_minutes,
-    follow_up_items,
     publish_minutes,
-    record_advice,
-    respond_to_advice,
+    remove_advice,
+    remove_dissent,
     send_minutes_for_comments,
     snapshot,
     start_minutes,
@@ -67,6 +68,8 @@ __all__ = [
     "quorum",
     "record_advice",
     "record_attendance",
+    "remove_advice",
+    "remove_dissent",
     "respond_to_advice",
     "send_absence_notice",
     "send_minutes_for_comments",

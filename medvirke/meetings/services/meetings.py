@@ -130,7 +130,7 @@ def call_meeting(meeting: Meeting, *, by: Any) -> Meeting:
     from medvirke.core.notify import notify
 
     from ..links import absence_url
-    from .minutes import follow_up_items
+    from .ledger import follow_up_items
 
     with transaction.atomic():
         m = (
@@ -195,15 +195,22 @@ def mark_held(meeting: Meeting, *, by: Any) -> None:
 
 
 def notify_members(
-    meeting: Meeting, subject: Any, body: Any, *, params: dict[str, Any], by: Any
+    meeting: Meeting,
+    subject: Any,
+    body: Any,
+    *,
+    params: dict[str, Any],
+    by: Any,
+    url: str = "",
 ) -> None:
+    """Tell the body's members; the notice links to `url`, or to the meeting's page."""
     from medvirke.core.notify import notify
 
     notify(
         members_of(meeting.body_id, meeting_day(meeting)),
         subject,
         body,
-        meeting_url(meeting),
+        url or meeting_url(meeting),
         params=params,
         exclude=by,
     )

@@ -1,37 +1,31 @@
-"""Workflows for the minutes (protokoll) and the influence ledger.
+"""Workflows for the minutes (protokoll).
 
-Minutes: draft (edited with an optimistic lock: the second of two editors is told) → sent to
-members for comments by a deadline → approved by the chair or at the next meeting (locked; a
-frozen version 1) → published. A correction of approved minutes is a new frozen version with
-its reason; the earlier versions are kept.
+Draft (edited with an optimistic lock: the second of two editors is told) → sent to members for
+comments by a deadline → approved by the chair or at the next meeting (locked; a frozen version
+1) → published. A correction of approved minutes is a new frozen version with its reason; the
+earlier versions are kept. A wrongly recorded dissent or piece of advice may be removed until
+the minutes are approved; the history keeps what was removed.
 
-Ledger: every piece of advice has a recipient and a due date; the case owner or the recipient
-answers (followed / partly / not followed / under consideration), each answer a new row, and
-the members and the proposing representative are told. Open advice comes back on the body's
-agenda (follow_up_items) until it has a final answer.
+The influence ledger's workflows (advice, answers, follow-up) are in ledger.py.
 """
 
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from medvirke.bodies.models import Body
 from medvirke.bodies.services import secretariat_of
 from medvirke.core.history import record, save_with_history
 from medvirke.core.models import AuditEvent
 from medvirke.core.notify import notify
-from medvirke.organisations.models import Organisation
 
 from ..models import (
     Advice,
-    AdviceQuerySet,
-    AdviceResponse,
     Case,
     CaseConclusion,
     Dissent,
@@ -40,8 +34,8 @@ from ..models import (
     MinutesComment,
     MinutesVersion,
 )
-from ..permissions import ANSWERING_ROLES, can_respond, is_member
-from .meetings import RefusedError, meeting_url, members_of, notify_members, url_for, when
+from ..permissions import is_member
+from .meetings import RefusedError, meeting_url, notify_members, url_for, when
 
 
 class StaleEditError(RefusedError):
@@ -194,6 +188,8 @@ def send_minutes_for_comments(minutes: Minutes, *, deadline: date, by: Any) -> N
                 "deadline": f"{deadline:%d.%m.%Y}",
             },
             by=by,
+            # Straight to the draft and the comment form: the meeting page is the secretariat's.
+            url=url_for("minutes_comment", current.meeting_id),
         )
     minutes.status, minutes.comment_deadline = current.status, deadline
 
@@ -370,140 +366,106 @@ def correct_minutes(
     return version
 
 
-# --- the influence ledger -----------------------------------------------------------------------
+# --- removing what was recorded by mistake -----------------------------------------------------
 
 
-def _answerers(advice: Advice) -> list[Any]:
-    """The people who may answer: the named person, or the unit's case handlers."""
-    from django.contrib.auth import get_user_model
-
-    people = [p for p in (advice.recipient_person, advice.case.owner_person) if p is not None]
-    units = [u for u in (advice.recipient_unit, advice.case.owner_unit) if u is not None]
-    if not people and units:
-        people = list(
-            get_user_model()
-            .objects.filter(
-                is_active=True,
-                staff_roles__role__in=ANSWERING_ROLES,
-                staff_roles__organisation__in=units,
-            )
-            .distinct()
-        )
-    return people
+def _removed(obj: Any, *, by: Any, parent: Any, what: dict[str, Any], note: str) -> None:
+    """Write the removal to the history with what was removed, then delete the row."""
+    record(
+        actor=by,
+        action=AuditEvent.Action.DELETED,
+        obj=obj,
+        changes={name: [value, None] for name, value in what.items()},
+        parent=parent,
+        note=note,
+    )
+    obj.delete()
 
 
-def record_advice(
-    case: Case,
-    *,
-    text: str,
-    due_on: date,
-    by: Any,
-    recipient_unit: Organisation | None = None,
-    recipient_person: Any = None,
-) -> Advice:
-    """Record the council's advice in a case as its own entry in the ledger; the recipient
-    (by default the case owner) is told to answer by `due_on`."""
-    if case.kind not in (Case.Kind.ADVICE, Case.Kind.CONSULTATION):
-        raise RefusedError(_("Advice is recorded in advice and consultation cases only."))
-    if not text.strip():
-        raise ValidationError({"text": _("Write the advice.")})
-    recipient_unit = recipient_unit or (None if recipient_person else case.owner_unit)
-    recipient_person = recipient_person or (None if recipient_unit else case.owner_person)
-    if recipient_unit is None and recipient_person is None:
-        raise ValidationError({"recipient_unit": _("Choose who must answer the advice.")})
+def remove_dissent(dissent: Dissent, *, by: Any) -> None:
+    """Remove a wrongly recorded dissent while the minutes are a draft or out for comments.
+    The history keeps whose dissent it was and its words."""
     with transaction.atomic():
         minutes = (
-            Minutes.objects.filter(meeting_id=case.meeting_id).first() if case.meeting_id else None
+            Minutes.objects.select_for_update(of=("self",))
+            .select_related("meeting")
+            .get(conclusions__dissents=dissent.pk)
+        )
+        if minutes.is_locked:
+            raise MinutesLockedError(
+                _("The minutes are approved; the dissent can no longer be removed.")
+            )
+        current = Dissent.objects.select_related("person", "conclusion__case").get(pk=dissent.pk)
+        _removed(
+            current,
+            by=by,
+            parent=minutes.meeting,
+            what={
+                "case": current.conclusion.case.reference,
+                "person": str(current.person),
+                "text": current.text,
+            },
+            note="dissent removed from the draft minutes",
+        )
+
+
+def remove_advice(advice: Advice, *, by: Any) -> None:
+    """Remove wrongly recorded advice before the minutes are approved, as long as nobody has
+    answered it (an answer belongs to the ledger). The history keeps the advice's text, and
+    those who were asked to answer are told it is withdrawn."""
+    from .ledger import answerers
+
+    with transaction.atomic():
+        current = (
+            Advice.objects.select_for_update(of=("self",))
+            .select_related("case__body", "recipient_unit", "recipient_person")
+            .get(pk=advice.pk)
+        )
+        case = current.case
+        minutes = (
+            Minutes.objects.select_for_update(of=("self",))
+            .filter(meeting_id=case.meeting_id)
+            .first()
+            if case.meeting_id
+            else None
         )
         if minutes is not None and minutes.is_locked:
-            raise _locked()
-        advice = Advice(
-            case=case,
-            text=text.strip(),
-            due_on=due_on,
-            recipient_unit=recipient_unit,
-            recipient_person=recipient_person,
-            created_by=by,
+            raise MinutesLockedError(
+                _("The minutes are approved; the advice can no longer be removed.")
+            )
+        if current.responses.exists():
+            raise RefusedError(
+                _(
+                    "The advice has been answered, so it can no longer be removed: the answer "
+                    "belongs to the influence ledger."
+                )
+            )
+        told = answerers(current)
+        _removed(
+            current,
+            by=by,
+            parent=case.body,
+            what={
+                "case": case.reference,
+                "text": current.text,
+                "recipient": str(current.recipient_person or current.recipient_unit),
+                "due_on": current.due_on.isoformat(),
+            },
+            note="advice removed before the minutes were approved",
         )
-        save_with_history(advice, actor=by, parent=case.body)
         notify(
-            _answerers(advice),
-            gettext_lazy("Advice to answer from %(body)s: %(case)s"),
+            told,
+            gettext_lazy("Advice withdrawn: %(case)s"),
             gettext_lazy(
-                "%(body)s has given advice in case %(case)s %(title)s. Answer by %(due)s "
-                "whether it is followed, and why."
+                "The advice of %(body)s in case %(case)s %(title)s was recorded by mistake and "
+                "has been removed. You need not answer it: %(text)s"
             ),
-            url_for("advice_detail", advice.pk),
+            url_for("advice_follow_up"),
             params={
                 "body": case.body,
                 "case": case.reference,
                 "title": case.title,
-                "due": f"{due_on:%d.%m.%Y}",
+                "text": current.text,
             },
             exclude=by,
         )
-    return advice
-
-
-def respond_to_advice(advice: Advice, *, status: str, reasoning: str, by: Any) -> AdviceResponse:
-    """Answer advice (only the case owner or the recipient may). Each answer is a new row, so
-    a changed answer keeps the earlier one; the members and the representative who proposed
-    the case are told."""
-    if not can_respond(by, advice):
-        raise PermissionDenied(_("Only the case owner or the recipient can answer the advice."))
-    if status not in AdviceResponse.Status.values:
-        raise ValidationError({"status": _("Choose an answer.")})
-    if not reasoning.strip():
-        raise ValidationError({"reasoning": _("Give the reasoning for the answer.")})
-    with transaction.atomic():
-        current = (
-            Advice.objects.select_for_update(of=("self",))
-            .select_related("case__body", "case__meeting")
-            .get(pk=advice.pk)
-        )
-        changed = current.responses.exists()
-        response = AdviceResponse(
-            advice=current, status=status, reasoning=reasoning.strip(), responded_by=by
-        )
-        save_with_history(response, actor=by, parent=current.case.body)
-        current.status = status
-        save_with_history(current, actor=by, parent=current.case.body)
-        proposal = getattr(current.case, "proposal", None)
-        people = members_of(current.case.body_id)
-        if proposal is not None:
-            people.append(proposal.proposed_by)
-        notify(
-            people,
-            gettext_lazy("Changed answer to advice: %(case)s")
-            if changed
-            else gettext_lazy("Answer to advice: %(case)s"),
-            [
-                gettext_lazy("The advice of %(body)s in case %(case)s %(title)s: %(answer)s."),
-                gettext_lazy("Reasoning: %(reasoning)s"),
-            ],
-            url_for("advice_detail", current.pk),
-            params={
-                "body": current.case.body,
-                "case": current.case.reference,
-                "title": current.case.title,
-                "answer": AdviceResponse.Status(status).label,
-                "reasoning": response.reasoning,
-            },
-            exclude=by,
-        )
-    advice.status = current.status
-    return response
-
-
-def follow_up_items(body: Body | int, *, exclude_meeting: Meeting | None = None) -> AdviceQuerySet:
-    """Advice of the body still without a final answer: it comes back on every agenda as a
-    follow-up item until answered (the meeting that gave it excluded)."""
-    items = (
-        Advice.objects.for_body(body)
-        .open()
-        .select_related("case", "recipient_unit", "recipient_person")
-        .order_by("due_on", "pk")
-    )
-    if exclude_meeting is not None:
-        items = items.exclude(case__meeting=exclude_meeting)
-    return items
