@@ -1,14 +1,15 @@
 """`gen_data` for meetings: at small scale the promised numbers of meetings, cases and advice,
-the models' rules kept, the same seed gives the same rows, and `--flush` removes exactly the
-generated meeting rows (never the demo's)."""
+the models' rules kept (attendance included), the same seed gives the same rows, and `--flush`
+removes exactly the generated meeting rows (never the demo's)."""
 
 from collections import Counter
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, F, Model
+from django.db.models import Count, Exists, F, Model, OuterRef
 from django.utils import timezone
 
 from medvirke.bodies.generator import generated_bodies
@@ -16,18 +17,31 @@ from medvirke.core.models import AuditEvent
 from medvirke.meetings import services
 from medvirke.meetings.generator import SCALES, counts, generated_meetings
 from medvirke.meetings.models import (
+    AbsenceNotice,
     Advice,
     AdviceResponse,
     AdviceStatus,
+    Attendance,
     Case,
     Meeting,
     Minutes,
+    Paper,
 )
 from medvirke.organisations.generator import USER_EMAIL_SUFFIX, flush_generated, generated_counts
 
 pytestmark = pytest.mark.django_db
 SMALL = SCALES["small"]
-MODELS: list[type[Model]] = [Meeting, Minutes, Case, Advice, AdviceResponse, AuditEvent]
+MODELS: list[type[Model]] = [
+    Meeting,
+    Minutes,
+    Case,
+    Advice,
+    AdviceResponse,
+    AbsenceNotice,
+    Attendance,
+    Paper,
+    AuditEvent,
+]
 
 
 def generate(seed: int = 1, **options: Any) -> None:
@@ -56,7 +70,22 @@ def snapshot() -> list[tuple[Any, ...]]:
             "advice__case__body__name", "advice__case__year", "advice__case__number", "pk"
         ).values_list("advice__case__number", "status", "responded_at", "responded_by__email")
     )
-    return meetings + cases + advice + answers
+    attendance = list(
+        Attendance.objects.order_by(
+            "meeting__body__name", "meeting__starts_at", "person__email"
+        ).values_list("meeting__starts_at", "person__email", "present", "arrived_at", "left_at")
+    )
+    notices = list(
+        AbsenceNotice.objects.order_by("meeting__starts_at", "sent_by__email").values_list(
+            "meeting__starts_at", "sent_by__email", "sent_at", "deputy__representative__user__email"
+        )
+    )
+    papers = list(
+        Paper.objects.order_by("meeting__starts_at", "case__number", "title").values_list(
+            "meeting__starts_at", "case__number", "title", "size", "late", "published_at"
+        )
+    )
+    return meetings + cases + advice + answers + attendance + notices + papers
 
 
 def test_small_scale_has_the_promised_counts() -> None:
@@ -65,7 +94,12 @@ def test_small_scale_has_the_promised_counts() -> None:
     assert Meeting.objects.count() == SMALL.meetings
     assert Case.objects.count() == SMALL.cases
     assert Advice.objects.count() == SMALL.advice
-    assert counts() == {"meetings": SMALL.meetings, "cases": SMALL.cases, "advice": SMALL.advice}
+    assert counts() == {
+        "meetings": SMALL.meetings,
+        "cases": SMALL.cases,
+        "advice": SMALL.advice,
+        "attendance": Attendance.objects.count(),
+    }
     assert generated_counts()["meetings"] == SMALL.meetings
     statuses = Counter(Advice.objects.values_list("status", flat=True))
     assert set(statuses) == set(AdviceStatus.values)
@@ -178,3 +212,75 @@ def test_flush_refuses_when_a_real_case_hangs_on_a_generated_meeting(world) -> N
     assert planned.created_by.email.endswith(USER_EMAIL_SUFFIX)
     assert generated_bodies().filter(pk=meeting.body_id).exists()
     assert not generated_meetings().filter(pk=planned.pk).exists()
+
+
+def test_held_meetings_have_attendance_with_notices_and_deputies() -> None:
+    generate(seed=7)
+    held = Meeting.objects.filter(status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED])
+
+    # Only held meetings have attendance, and nearly all of them some.
+    assert not Attendance.objects.exclude(meeting__in=held).exists()
+    assert not AbsenceNotice.objects.exclude(meeting__in=held).exists()
+    with_rows = held.filter(attendance__isnull=False).distinct().count()
+    assert with_rows >= 0.9 * held.count()
+    # Each row is a person holding a term in that body on the day, recorded by its secretariat.
+    rows = Attendance.objects.select_related(
+        "meeting__body", "term__seat", "term__representative", "stands_in_for"
+    )
+    for row in rows:
+        meeting, term = row.meeting, row.term
+        day = timezone.localtime(meeting.starts_at).date()
+        assert term is not None and term.seat.body_id == meeting.body_id
+        assert term.representative.user_id == row.person_id
+        assert term.starts_on <= day and (term.ended_on is None or term.ended_on > day)
+        assert meeting.body.secretariat.filter(pk=row.recorded_by_id).exists()
+        if row.present:
+            assert row.arrived_at is not None and row.left_at is not None
+            assert meeting.starts_at <= row.arrived_at < row.left_at <= meeting.ends_at
+        else:
+            assert row.arrived_at is None and row.left_at is None
+        if row.stands_in_for is not None:  # a deputy called in, standing in for the notice
+            assert row.present and term.seat.role == "deputy"
+            assert row.stands_in_for.deputy_id == term.pk
+            assert row.stands_in_for.meeting_id == meeting.pk
+        else:
+            assert term.seat.role != "deputy"
+    present = Attendance.objects.filter(present=True)
+    assert present.filter(arrived_at__gt=F("meeting__starts_at")).exists()  # some came late
+    assert present.filter(left_at__lt=F("meeting__ends_at")).exists()  # some left early
+    # Absence notices: sent before the meeting by the member, who is then recorded absent;
+    # some led to a deputy being called in, and each called deputy came.
+    notices = AbsenceNotice.objects.select_related("meeting", "term__representative")
+    assert notices.exists()
+    for notice in notices:
+        assert notice.sent_at < notice.meeting.starts_at
+        assert notice.sent_by_id == notice.term.representative.user_id
+        assert Attendance.objects.get(meeting=notice.meeting, term=notice.term).present is False
+        if notice.deputy_id:
+            assert Attendance.objects.get(meeting=notice.meeting, stands_in_for=notice).present
+    assert notices.filter(deputy__isnull=False).exists()
+    noticed = AbsenceNotice.objects.filter(meeting=OuterRef("meeting"), term=OuterRef("term"))
+    no_show = Attendance.objects.filter(present=False).exclude(Exists(noticed))
+    assert no_show.exists()  # a few just did not come
+    assert not AuditEvent.objects.exists()
+
+
+def test_recent_meetings_have_papers_some_late() -> None:
+    generate(seed=8)
+    now = timezone.now()
+
+    papers = Paper.objects.select_related("meeting", "case")
+    assert papers.exists()
+    for paper in papers:
+        meeting = paper.meeting
+        assert meeting.status != Meeting.Status.PLANNED
+        assert meeting.starts_at > now - timedelta(days=366)
+        assert paper.case is None or paper.case.meeting_id == meeting.pk
+        assert paper.late == (paper.published_at > meeting.papers_due_at)
+        assert paper.published_at <= now
+    # The notice for the meeting as a whole, and papers belonging to cases.
+    assert papers.filter(case__isnull=True).exists() and papers.filter(case__isnull=False).exists()
+    assert papers.filter(late=True).exists()
+    # A recent held meeting's agenda lists them.
+    held = Meeting.objects.filter(status=Meeting.Status.HELD, papers__isnull=False).first()
+    assert held is not None and held.papers.count() >= 2
