@@ -7,10 +7,12 @@
 3. Runs collectstatic (into bench/results/staticfiles) and starts gunicorn with 2 workers on
    127.0.0.1 with production settings (DEBUG off, manifest static files, random secret key).
 4. Logs in by creating sessions directly and gives wrk the session cookie: as a generated
-   administrator of the HF with the most staff for the organisation pages, as the secretariat
-   of the biggest generated body for its page, and as a coordinator of the generated user
-   organisation with the most representatives for the coordinator's overview and the
-   representative search (each Page may name its own person).
+   administrator of the HF with the most staff for the organisation pages and that HF's
+   influence ledger, as the secretariat of the biggest generated body for its page, as the
+   secretariat of the HF's busiest body (most cases) for its latest held meeting and its
+   ledger, and as a coordinator of the generated user organisation with the most
+   representatives for the coordinator's overview and the representative search (each Page may
+   name its own person).
 5. Runs wrk in alternating rounds: /healthz, then each page, again and again, so slow drift of
    the machine affects all pages alike. bench/report.lua prints p50/p95/p99, requests/s and the
    number of non-2xx responses (a 3xx counts: a redirect to login means the cookie failed).
@@ -18,7 +20,8 @@
    same database, as the same person as each page's wrk run.
 7. Writes bench/results/<scale>-latest.json and .md; at national scale also docs/benchmarks.md.
    When the other scale's JSON is there too, the report compares p50 at national scale with p50
-   at small scale for the pages measured in both (target ≤ 1.5× for the council pages): run
+   at small scale for the pages measured in both (target ≤ 1.5× for the council, meeting and
+   ledger pages): run
    `bench/run --scale small` first, then `bench/run`, on the same machine.
 
 Only the gunicorn process this script started is stopped at exit (also on Ctrl-C or SIGTERM).
@@ -103,6 +106,23 @@ class Targets:
     coordinator_user_id: int
     coordinator_email: str
     representative_search_matches: int
+    # The HF's body with the most cases, its latest held meeting and a person of its
+    # secretariat; the ledgers show the meeting's year.
+    ledger_body_id: int
+    ledger_body_name: str
+    ledger_user_id: int
+    ledger_user_email: str
+    ledger_year: int
+    ledger_body_cases: int
+    ledger_body_advice: int
+    ledger_owner_bodies: int
+    ledger_owner_cases: int
+    ledger_owner_advice: int
+    meeting_id: int
+    meeting_date: str
+    meeting_cases: int
+    meeting_papers: int
+    meeting_follow_ups: int
 
 
 @dataclass
@@ -268,6 +288,7 @@ def choose_targets() -> Targets:
     ]
     body, body_user = biggest_body()
     user_org, coordinator, scope = biggest_user_organisation()
+    ledger = ledger_targets(hf)
     return Targets(
         user_id=admin.pk,
         user_email=admin.email,
@@ -296,7 +317,62 @@ def choose_targets() -> Targets:
         .search(REPRESENTATIVE_SEARCH_TERM)
         .distinct()
         .count(),
+        **ledger,
     )
+
+
+def ledger_targets(hf: Any) -> dict[str, Any]:
+    """The generated body owned by the HF with the most cases, its latest held meeting (with
+    the papers a recent meeting has), the first person (by e-mail) of its secretariat, and the
+    size of the figures both ledgers count in that meeting's year."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from medvirke.bodies.generator import generated_bodies
+    from medvirke.meetings.models import Advice, Case, Meeting
+    from medvirke.meetings.services import follow_up_items
+    from medvirke.organisations.models import ANCESTOR_DEPTH
+
+    body = (
+        generated_bodies()
+        .filter(owner=hf)
+        .annotate(n_cases=Count("cases"))
+        .order_by("-n_cases", "pk")[0]
+    )
+    meeting = (
+        Meeting.objects.filter(
+            body=body,
+            status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED],
+            starts_at__lt=timezone.now(),
+        )
+        .annotate(n_cases=Count("cases", distinct=True), n_papers=Count("papers", distinct=True))
+        .order_by("-starts_at")[0]
+    )
+    year = timezone.localtime(meeting.starts_at).year
+    person = body.secretariat.order_by("email")[0]
+    under_hf = Case.objects.none()
+    path = "body__owner"
+    for _level in range(ANCESTOR_DEPTH + 1):
+        under_hf |= Case.objects.filter(**{f"{path}_id": hf.pk})
+        path += "__parent"
+    owner_cases = Case.objects.filter(pk__in=under_hf.values("pk"), year=year)
+    return {
+        "ledger_body_id": body.pk,
+        "ledger_body_name": body.name,
+        "ledger_user_id": person.pk,
+        "ledger_user_email": person.email,
+        "ledger_year": year,
+        "ledger_body_cases": Case.objects.filter(body=body, year=year).count(),
+        "ledger_body_advice": Advice.objects.filter(case__body=body, case__year=year).count(),
+        "ledger_owner_bodies": owner_cases.values("body").distinct().count(),
+        "ledger_owner_cases": owner_cases.count(),
+        "ledger_owner_advice": Advice.objects.filter(case__in=owner_cases).count(),
+        "meeting_id": meeting.pk,
+        "meeting_date": f"{timezone.localtime(meeting.starts_at):%d.%m.%Y}",
+        "meeting_cases": meeting.n_cases,  # type: ignore[attr-defined]
+        "meeting_papers": meeting.n_papers,  # type: ignore[attr-defined]
+        "meeting_follow_ups": follow_up_items(body, exclude_meeting=meeting).count(),
+    }
 
 
 def biggest_body() -> tuple[Any, Any]:
@@ -436,6 +512,36 @@ def build_pages(t: Targets) -> list[Page]:
             scale_target=True,
             note=f"{t.representative_search_matches} matches among {t.user_org_name}'s "
             f"representatives, 50 per page; as {t.coordinator_email}",
+        ),
+        Page(
+            "meeting",
+            "Meeting page (secretariat)",
+            reverse("meeting_detail", args=[t.meeting_id]),
+            user_id=t.ledger_user_id,
+            user_email=t.ledger_user_email,
+            scale_target=True,
+            note=f"{t.ledger_body_name}, meeting {t.meeting_date}: {t.meeting_cases} cases, "
+            f"{t.meeting_papers} papers, {t.meeting_follow_ups} pieces of advice to follow up; "
+            f"as {t.ledger_user_email}, its secretariat",
+        ),
+        Page(
+            "ledger_body",
+            "Influence ledger: council",
+            f"{reverse('ledger_body', args=[t.ledger_body_id])}?aar={t.ledger_year}",
+            user_id=t.ledger_user_id,
+            user_email=t.ledger_user_email,
+            scale_target=True,
+            note=f"{t.ledger_body_name}, {t.ledger_year}: {t.ledger_body_cases} cases, "
+            f"{t.ledger_body_advice} pieces of advice; as {t.ledger_user_email}",
+        ),
+        Page(
+            "ledger_owner",
+            "Influence ledger: HF",
+            f"{reverse('ledger_owner', args=[t.hf_id])}?aar={t.ledger_year}",
+            scale_target=True,
+            note=f"{t.hf_name}, {t.ledger_year}: {t.ledger_owner_bodies} councils and groups "
+            f"with cases, {t.ledger_owner_cases} cases, {t.ledger_owner_advice} pieces of "
+            f"advice; as {t.user_email}, its administrator",
         ),
     ]
 
@@ -617,6 +723,14 @@ def row_counts() -> dict[str, int]:
     counts["terms (open)"] = Term.objects.filter(ended_on__isnull=True).count()
     counts["calls (open)"] = Call.objects.open().count()
     counts["nominations"] = Nomination.objects.count()
+    from medvirke.meetings.models import Advice, AdviceResponse, Attendance, Case, Meeting, Paper
+
+    counts["meetings"] = Meeting.objects.count()
+    counts["cases"] = Case.objects.count()
+    counts["papers"] = Paper.objects.count()
+    counts["attendance"] = Attendance.objects.count()
+    counts["advice"] = Advice.objects.count()
+    counts["advice responses"] = AdviceResponse.objects.count()
     return counts
 
 
@@ -1012,11 +1126,12 @@ def markdown(data: dict[str, Any], pages: list[Page]) -> str:
         "Raw figures, including every SQL statement per page, are in "
         f"`bench/results/{a['scale']}-latest.json` on the machine that ran it.",
         "",
-        f"**Target:** the organisation tree, the organisation pages, a council's page, the "
-        f"coordinator's overview and the representative search answer with p95 ≤ "
-        f"{TARGET_RATIO:g} × the p95 of `/healthz`, and no response is anything but 2xx; the "
-        f"three council pages' p50 at national scale is at most {SCALE_TARGET_RATIO:g} × their "
-        "p50 at small scale.",
+        f"**Target:** the organisation tree, the organisation pages, a council's page, a "
+        "meeting page, the influence ledger of a council and of an HF, the coordinator's "
+        f"overview and the representative search answer with p95 ≤ {TARGET_RATIO:g} × the p95 "
+        "of `/healthz`, and no response is anything but 2xx; the council, meeting and ledger "
+        f"pages' p50 at national scale is at most {SCALE_TARGET_RATIO:g} × their p50 at small "
+        "scale.",
         "",
         "## Run",
         "",
@@ -1157,13 +1272,14 @@ def scaling_table(scaling: dict[str, Any] | None) -> list[str]:
             *out,
             "No run at the other scale to compare with: run `bench/run --scale small` and "
             "`bench/run` on the same machine, and each report shows p50 at national scale ÷ p50 "
-            f"at small scale (target ≤ {SCALE_TARGET_RATIO:g}× for the council pages).",
+            f"at small scale (target ≤ {SCALE_TARGET_RATIO:g}× for the council, meeting and "
+            "ledger pages).",
             "",
         ]
     out += [
         f"p50 of each page measured at both scales: national run of {scaling['national_date']}, "
         f"small run of {scaling['small_date']} (`bench/results/<scale>-latest.json`). The "
-        "council pages must not grow with the country: target ≤ "
+        "council, meeting and ledger pages must not grow with the country: target ≤ "
         f"{SCALE_TARGET_RATIO:g}× for the pages marked.",
         "",
     ]
