@@ -44,6 +44,10 @@ class TreeIndex:
             node = self.parent.get(node)
         return chain
 
+    def subtree(self, pk: int) -> list[int]:
+        """`pk` and every organisation below it, at any depth (one pass over the index)."""
+        return [node for node in self.parent if pk in self.lineage(node)]
+
     def search(self, text: str) -> list[tuple[int, str, str, str, bool]]:
         """Organisations whose name or short name contains `text` (any case), by name: in
         memory, because the whole register is a few thousand names."""

@@ -170,8 +170,7 @@ def _body_scope(request: HttpRequest, body: Body) -> dict[str, Any]:
 def _owned_bodies(org: Organisation) -> list[tuple[int, str]]:
     """(pk, name) of the bodies owned by the organisation or any below it. The tree is in memory
     (tree_index), so this is one query on the bodies' owner instead of a join per level."""
-    index = tree_index.current()
-    below = [pk for pk in index.parent if org.pk in index.lineage(pk)]
+    below = tree_index.current().subtree(org.pk)
     return list(Body.objects.filter(owner_id__in=below).order_by("name").values_list("pk", "name"))
 
 

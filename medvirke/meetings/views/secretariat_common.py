@@ -52,7 +52,7 @@ def owner_choices(body: Body) -> tuple[list[tuple[int, str]], list[tuple[int, st
     """Case owners: units in the body's owner organisation (and below), and the staff with a
     role there (two reads: the tree is in memory)."""
     index = tree_index.current()
-    unit_ids = [pk for pk in index.parent if body.owner_id in index.lineage(pk)]
+    unit_ids = index.subtree(body.owner_id)
     units = sorted(((pk, index.name[pk]) for pk in unit_ids), key=lambda row: row[1])
     User = get_user_model()
     people = User.objects.filter(
