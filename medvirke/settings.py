@@ -129,6 +129,10 @@ CACHES = {
     }
 }
 
+# Whole read pages cached per viewer under the history stamp (core/pagecache.py); off only to
+# rule it out when looking for a fault.
+MEDVIRKE_PAGE_CACHE = env_bool("MEDVIRKE_PAGE_CACHE", True)
+
 # --- Accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

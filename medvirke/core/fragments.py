@@ -75,7 +75,17 @@ def cached_content_with[T](
     stored = cache.get(key)
     if stored is None:
         html, data = render()
-        cache.set(key, (_TOKEN.sub(lambda m: m.group(1) + _HOLE + m.group(2), html), data), TIMEOUT)
+        cache.set(key, (punch_token_holes(html), data), TIMEOUT)
         return mark_safe(html), data  # noqa: S308 - rendered by the template engine, escaped there
     html, data = stored
-    return mark_safe(html.replace(_HOLE, get_token(request))), data  # noqa: S308 - as above
+    return mark_safe(fill_token_holes(html, request)), data  # noqa: S308 - as above
+
+
+def punch_token_holes(html: str) -> str:
+    """`html` with a hole where each CSRF token was: the form to store."""
+    return _TOKEN.sub(lambda m: m.group(1) + _HOLE + m.group(2), html)
+
+
+def fill_token_holes(html: str, request: HttpRequest) -> str:
+    """Stored `html` with this request's CSRF token in every hole."""
+    return html.replace(_HOLE, get_token(request)) if _HOLE in html else html

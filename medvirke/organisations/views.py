@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from medvirke.core.fragments import cached_content_with
 from medvirke.core.models import AuditEvent
+from medvirke.core.pagecache import cached_page
 
 from . import permissions, services, tree_index
 from .forms import (
@@ -61,6 +62,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page(stamp=lambda request: Organisation.objects.stamp())
 def tree(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_organisations(request.user):
         raise PermissionDenied
@@ -165,6 +167,7 @@ def _detail_context(
 
 
 @login_required
+@cached_page()
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     organisation = permissions.get_organisation_for_user(user, pk)

@@ -15,7 +15,6 @@ written to the access log by `get_representative_for_user` (a profile) or `log_l
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -99,19 +98,8 @@ def health_data_rows(representatives: Iterable[Representative]) -> list[tuple[in
 
 
 def log_list_access_rows(request: HttpRequest, rows: list[tuple[int, str]]) -> None:
-    if not rows:
-        return
-    content_type = ContentType.objects.get_for_model(Representative, for_concrete_model=False)
-    AccessLogEntry.objects.bulk_create(
-        AccessLogEntry(
-            actor=request.user,  # type: ignore[misc]
-            content_type=content_type,
-            object_id=str(pk),
-            object_repr=label,
-            purpose="representatives list",
-            path=request.path[:500],
-        )
-        for pk, label in rows
+    AccessLogEntry.objects.record_reads(
+        request.user, Representative, rows, purpose="representatives list", path=request.path
     )
 
 

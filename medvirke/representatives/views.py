@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from medvirke.core.fragments import cached_content_with
+from medvirke.core.pagecache import cached_page
 from medvirke.organisations.models import Organisation
 
 from . import permissions, services
@@ -68,6 +69,7 @@ def _me_trail() -> list[dict[str, Any]]:
 
 
 @login_required
+@cached_page(replay=permissions.log_list_access_rows)
 def representative_list(request: HttpRequest) -> HttpResponse:
     """Våre brukerrepresentanter: people affiliated with the organisations the user coordinates."""
     org_ids = permissions.get_coordinator_scope_for_user(request.user)
@@ -80,7 +82,11 @@ def representative_list(request: HttpRequest) -> HttpResponse:
         lambda: _list_content(request, org_ids),
     )
     permissions.log_list_access_rows(request, shown)
-    return render(request, "representatives/list.html", {"content": content, "title": LIST_TITLE})
+    context = {"content": content, "title": LIST_TITLE}
+    response = render(request, "representatives/list.html", context)
+    # The rows to log again whenever the cached page is shown (core/pagecache.py).
+    response.page_cache_data = shown  # type: ignore[attr-defined]
+    return response
 
 
 def _list_content(request: HttpRequest, org_ids: list[int]) -> tuple[str, list[tuple[int, str]]]:

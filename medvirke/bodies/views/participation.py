@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirke.core.fragments import cached_content
+from medvirke.core.pagecache import cached_page
 from medvirke.organisations.models import Organisation
 from medvirke.representatives import services as rep_services
 from medvirke.representatives.models import Affiliation, ExperienceArea, Representative
@@ -232,6 +233,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@cached_page()
 def representation(request: HttpRequest) -> HttpResponse:
     """Where the organisation is represented: current seats (filtered, 50 a page, with totals
     for all of them), open calls, and how many representatives it has per experience area

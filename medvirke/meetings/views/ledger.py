@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from medvirke.bodies.models import Body
 from medvirke.core.fragments import cached_content_with
+from medvirke.core.pagecache import cached_page
 from medvirke.organisations import tree_index
 from medvirke.organisations.models import Organisation
 
@@ -259,12 +260,14 @@ def _export(scope: dict[str, Any], fmt: str) -> HttpResponse:
 
 
 @login_required
+@cached_page()
 def ledger_body(request: HttpRequest, pk: int) -> HttpResponse:
     body = permissions.get_ledger_body_for_user(request.user, pk)
     return _ledger_page(request, ("body", body.pk), lambda: _body_scope(request, body))
 
 
 @login_required
+@cached_page()
 def ledger_owner(request: HttpRequest, pk: int) -> HttpResponse:
     org = permissions.get_ledger_owner_for_user(request.user, pk)
     return _ledger_page(request, ("owner", org.pk), lambda: _owner_scope(request, org))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from medvirke.bodies.permissions import can_manage, get_body_for_user
 from medvirke.core.fragments import cached_content
+from medvirke.core.pagecache import cached_page
 
 from .. import permissions, services
 from ..forms.secretariat import MeetingForm
@@ -155,6 +156,7 @@ def agenda(meeting: Meeting, *, insider: bool) -> tuple[list[dict[str, Any]], li
 
 
 @login_required
+@cached_page()
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Time, place and status, the agenda, open advice to follow up and the papers; the
     secretariat's actions (call, add a case, upload a paper, mark held)."""

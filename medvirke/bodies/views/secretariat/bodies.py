@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from medvirke.core.fragments import cached_content
 from medvirke.core.models import AuditEvent
+from medvirke.core.pagecache import cached_page
 from medvirke.organisations.models import Organisation, StaffRole
 from medvirke.organisations.permissions import roles_in
 
@@ -242,6 +243,7 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@cached_page()
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The secretariat's working page. Others who may see the body get its mandate and seats;
     the member list needs a role in the owner, the composition and actions need to manage."""
