@@ -84,6 +84,7 @@ def test_markdown_has_the_tables() -> None:
     summary = summarise(PAGES, ROUNDS)
     query = {
         "queries": 5,
+        "cached_queries": 3,
         "sql_ms": 1.0,
         "wall_ms": 9.0,
         "template_ms": 4.0,
@@ -130,7 +131,7 @@ def test_markdown_has_the_tables() -> None:
     )
     assert "| HF page | 80.0 (0%) | 100.0 (0%) | ~~70.0~~ (30%) |" in text
     assert "| HF page | `/organisasjoner/1/` |" in text and "**missed**" in text
-    assert "| Tree | 5 | 1.0 | 9.0 | 6.0 | 4.0 | 3 | 7 | 2.0 |" in text
+    assert "| Tree | 5 | 3 | 1.0 | 9.0 | 6.0 | 4.0 | 3 | 7 | 2.0 |" in text
     assert "- HF page: Testby HF" in text
     assert "## Problems" in text
     assert "## National ÷ small" in text and "No run at the other scale" in text
