@@ -658,9 +658,13 @@ def _repeat_visit_queries(pages: list[Page], user_id: int) -> dict[str, int]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    clients: dict[int, Any] = {}
     counts: dict[str, int] = {}
     for page in pages:
-        client = logged_in_client(page.user_id or user_id) if page.cookie else Client()
+        person = page.user_id or user_id
+        if page.cookie and person not in clients:
+            clients[person] = logged_in_client(person)
+        client = clients[person] if page.cookie else Client(SERVER_NAME="127.0.0.1")
         client.get(page.path)
         with CaptureQueriesContext(connection) as ctx:
             client.get(page.path)

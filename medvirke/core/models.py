@@ -128,11 +128,9 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
             return
         ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
         meta = AccessLogEntry._meta
+        column = {f.name: f.column for f in meta.concrete_fields if f.column}
         names = ("at", "actor", "content_type", "object_id", "object_repr", "purpose", "path")
-        columns = ", ".join(
-            connection.ops.quote_name(str(meta.get_field(name).column))  # type: ignore[union-attr]
-            for name in names
-        )
+        columns = ", ".join(connection.ops.quote_name(column[name]) for name in names)
         table = connection.ops.quote_name(meta.db_table)
         at = connection.ops.adapt_datetimefield_value(timezone.now())
         ids = [str(pk) for pk, _label in rows]

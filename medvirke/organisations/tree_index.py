@@ -91,17 +91,26 @@ def forget() -> None:
     _index.clear()
 
 
+def stamp() -> str:
+    """`Organisation.objects.stamp()`, read once per request (the page cache, the tree page's
+    listing and the index all key on it)."""
+    from .models import Organisation
+
+    value = getattr(_request, "stamp", None)
+    if value is None:
+        value = Organisation.objects.stamp()
+        if getattr(_request, "active", False):
+            _request.stamp = value
+    return value
+
+
 def current() -> TreeIndex:
     from .models import Organisation
 
-    stamp = getattr(_request, "stamp", None)
-    if stamp is None:
-        stamp = Organisation.objects.stamp()
-        if getattr(_request, "active", False):
-            _request.stamp = stamp
+    stamp_now = stamp()
     index = _index.get("tree")
-    if index is None or index.stamp != stamp:
-        index = TreeIndex(stamp)
+    if index is None or index.stamp != stamp_now:
+        index = TreeIndex(stamp_now)
         rows = Organisation.objects.order_by("name", "pk").values_list(
             "pk", "parent_id", "name", "short_name", "kind", "ended_on"
         )

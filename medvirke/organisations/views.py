@@ -62,7 +62,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@cached_page(stamp=lambda request: Organisation.objects.stamp())
+@cached_page(stamp=lambda request: tree_index.stamp())
 def tree(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_organisations(request.user):
         raise PermissionDenied
@@ -75,7 +75,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     # by a stamp of the whole table: any save, addition or removal changes the key. Searches
     # too, by their text: paging back and forth or the same search again costs nothing.
     key = hashlib.sha256(
-        f"{group}:{query}:{page_number[:6]}:{get_language()}:{Organisation.objects.stamp()}".encode()
+        f"{group}:{query}:{page_number[:6]}:{get_language()}:{tree_index.stamp()}".encode()
     ).hexdigest()
     listing = cache.get(f"orgtree:{key}")
     if listing is None:
