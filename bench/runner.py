@@ -57,7 +57,11 @@ TARGET_RATIO = 6.0
 # Pages with `scale_target`: p50 at national scale ÷ p50 at small scale at most this.
 SCALE_TARGET_RATIO = 1.5
 SEARCH_TERM = "dal"
-REPRESENTATIVE_SEARCH_TERM = "berg"
+# A surname ending common at every scale: the small world's biggest user organisation has 19
+# representatives and "sen" finds some of them, so both scales' pages show and log health data
+# ("berg" found none at small scale, which made national ÷ small compare a page that writes the
+# access log with one that does not).
+REPRESENTATIVE_SEARCH_TERM = "sen"
 WORKERS = 2
 
 

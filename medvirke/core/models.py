@@ -4,6 +4,7 @@ Both tables only ever grow: the model refuses updates and deletes, and a databas
 (see migration 0002) refuses UPDATE statements too, so not even a bulk query can rewrite history.
 """
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -108,12 +109,38 @@ class AuditEvent(AppendOnlyModel):
         return rows
 
 
+class ShownIdsField(models.JSONField):
+    """The primary keys (as strings) of the rows one showing of a list displayed. The lookup
+    `includes` finds the showings that displayed a given row, on PostgreSQL through a GIN index
+    (migration 0004)."""
+
+
+@ShownIdsField.register_lookup
+class Includes(models.Lookup):
+    lookup_name = "includes"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, params = self.process_lhs(compiler, connection)  # a column name from the model
+        # SQLite (development and the demo): no index, a scan of the list's ids.
+        sql = f"EXISTS (SELECT 1 FROM json_each({lhs}) WHERE json_each.value = %s)"  # noqa: S608
+        return sql, (*params, str(self.rhs))
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} @> %s::jsonb", (*params, json.dumps([str(self.rhs)]))
+
+
 class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
     def for_object(self, obj: models.Model) -> "AccessLogQuerySet":
+        """Every read of `obj`: on its own page, or as one of the rows of a list."""
         ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-        return self.filter(content_type=ct, object_id=str(obj.pk))
+        pk = str(obj.pk)
+        return self.filter(content_type=ct).filter(
+            models.Q(object_id=pk) | models.Q(shown_ids__includes=pk)
+        )
 
-    def record_reads(
+    def record_list_read(
         self,
         actor: Any,
         model: type[models.Model],
@@ -121,39 +148,33 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
         purpose: str,
         path: str,
     ) -> None:
-        """One entry per (pk, label) in `rows`, in one INSERT. A list page logs every row it
-        shows on every showing; building model instances for `bulk_create` cost more than the
-        rest of such a page served from the cache (see docs/benchmarks.md)."""
+        """One entry for one showing of a list: every (pk, label) in `rows` it displayed. The
+        list pages write this on every showing, also from the cache, so it is one row per
+        showing instead of one per person, in a plain INSERT: `create()` spent three times the
+        CPU of the statement itself building and saving the instance (docs/benchmarks.md)."""
         if not rows:
             return
-        ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        names = ", ".join(label for _pk, label in rows)
+        values = {
+            "at": connection.ops.adapt_datetimefield_value(timezone.now()),
+            "actor": actor.pk,
+            "content_type": ContentType.objects.get_for_model(model, for_concrete_model=False).pk,
+            "object_id": "",
+            "shown_ids": json.dumps([str(pk) for pk, _label in rows]),
+            "object_repr": names if len(names) <= 300 else names[:299] + "…",
+            "purpose": purpose[:200],
+            "path": path[:500],
+        }
         meta = AccessLogEntry._meta
         column = {f.name: f.column for f in meta.concrete_fields if f.column}
-        names = ("at", "actor", "content_type", "object_id", "object_repr", "purpose", "path")
-        columns = ", ".join(connection.ops.quote_name(column[name]) for name in names)
+        columns = ", ".join(connection.ops.quote_name(column[name]) for name in values)
         table = connection.ops.quote_name(meta.db_table)
-        at = connection.ops.adapt_datetimefield_value(timezone.now())
-        ids = [str(pk) for pk, _label in rows]
-        labels = [label[:300] for _pk, label in rows]
-        same = [at, actor.pk, ct.pk]
+        marks = ", ".join(["%s"] * len(values))
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # Two arrays instead of a literal per value: PostgreSQL parses this in a
-                # fraction of the time a VALUES list of seven columns per row takes.
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) "  # names from the model
-                    "SELECT %s, %s, %s, unnest(%s::text[]), unnest(%s::text[]), %s, %s",
-                    [*same, ids, labels, purpose[:200], path[:500]],
-                )
-            else:
-                values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
-                params: list[Any] = []
-                for pk, label in zip(ids, labels, strict=True):
-                    params += [*same, pk, label, purpose[:200], path[:500]]
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES {values}",  # noqa: S608 - as above
-                    params,
-                )
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 - model names
+                list(values.values()),
+            )
 
 
 class AccessLogEntry(AppendOnlyModel):
@@ -167,7 +188,9 @@ class AccessLogEntry(AppendOnlyModel):
         verbose_name=_("actor"),
     )
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.CharField(max_length=64)
+    # One object read on its own page; blank for a list, whose rows are in `shown_ids`.
+    object_id = models.CharField(max_length=64, blank=True)
+    shown_ids = ShownIdsField(_("rows shown"), null=True, blank=True)
     object_repr = models.CharField(_("object"), max_length=300)
     purpose = models.CharField(_("purpose"), max_length=200)
     path = models.CharField(_("address"), max_length=500, blank=True)

@@ -5,7 +5,7 @@ Health data (experience areas and description) is visible only to the person, th
 of bodies handling their appointments (a nomination or a term), and coordinators of
 organisations they belong to (a coordinator role reaches branches below). Every view of it is
 written to the access log by `get_representative_for_user` (a profile) or `log_list_access_rows`
-(the rows of a list).
+(one entry per showing of a list, holding every row it showed).
 
 - Coordinators list, register and approve the representatives of their organisations.
 - The person keeps their own profile, employments and other engagements.
@@ -98,7 +98,7 @@ def health_data_rows(representatives: Iterable[Representative]) -> list[tuple[in
 
 
 def log_list_access_rows(request: HttpRequest, rows: list[tuple[int, str]]) -> None:
-    AccessLogEntry.objects.record_reads(
+    AccessLogEntry.objects.record_list_read(
         request.user, Representative, rows, purpose="representatives list", path=request.path
     )
 

@@ -60,3 +60,34 @@ def test_access_log_records_a_read_and_cannot_be_changed(world) -> None:
         entry.save()
     with pytest.raises(DatabaseError), transaction.atomic():
         AccessLogEntry.objects.update(purpose="changed")
+
+
+def test_a_list_showing_is_one_entry_found_for_each_row_it_showed(world) -> None:
+    other = OrganisationFactory.create(name="Annen HF")
+    unseen = OrganisationFactory.create(name="Usett HF")
+    model = type(world.hf)
+    rows = [(world.hf.pk, str(world.hf)), (other.pk, str(other))]
+    AccessLogEntry.objects.record_list_read(
+        world.secretary, model, rows, purpose="a list", path="/liste/"
+    )
+    showing = AccessLogEntry.objects.get()
+    assert showing.actor == world.secretary and showing.path == "/liste/"
+    single = log_access(actor=world.secretary, obj=world.hf, purpose="its page", path="/x/")
+    assert AccessLogEntry.objects.count() == 2
+    assert list(AccessLogEntry.objects.for_object(world.hf).order_by("pk")) == [showing, single]
+    assert list(AccessLogEntry.objects.for_object(other)) == [showing]
+    assert not AccessLogEntry.objects.for_object(unseen).exists()
+    assert showing.object_repr == f"{world.hf}, {other}"
+    assert showing.shown_ids == [str(world.hf.pk), str(other.pk)]
+    # The same id of another kind of object is another object.
+    AccessLogEntry.objects.record_list_read(
+        world.secretary, type(world.secretary), [(world.hf.pk, "x")], purpose="p", path="/"
+    )
+    assert list(AccessLogEntry.objects.for_object(world.hf).order_by("pk")) == [showing, single]
+
+
+def test_a_list_showing_with_no_sensitive_rows_writes_nothing(world) -> None:
+    AccessLogEntry.objects.record_list_read(
+        world.secretary, type(world.hf), [], purpose="a list", path="/liste/"
+    )
+    assert not AccessLogEntry.objects.exists()

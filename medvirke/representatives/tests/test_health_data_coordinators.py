@@ -68,7 +68,7 @@ def test_the_other_organisations_list_does_not_show_or_log_the_person(
     assert response.status_code == 200
     assert "Ola Nordmann" in text and "Kari Nordmann" not in text
     # The list shows experience areas: Ola's row is logged, Kari is neither shown nor logged.
-    assert list(AccessLogEntry.objects.values_list("object_id", flat=True)) == [str(ola.pk)]
+    assert list(AccessLogEntry.objects.values_list("shown_ids", flat=True)) == [[str(ola.pk)]]
 
 
 def test_a_person_in_both_organisations_is_seen_by_both_coordinators_each_read_logged(

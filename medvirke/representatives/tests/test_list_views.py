@@ -53,8 +53,11 @@ def test_the_list_shows_experience_areas_so_each_row_shown_is_in_the_access_log(
 ) -> None:
     client.force_login(world.coordinator)
     client.get(URL)
-    entries = AccessLogEntry.objects.filter(actor=world.coordinator)
-    assert sorted(int(e.object_id) for e in entries) == sorted(p.pk for p in people)
+    entry = AccessLogEntry.objects.get(actor=world.coordinator)  # one entry for the showing
+    assert sorted(int(pk) for pk in entry.shown_ids) == sorted(p.pk for p in people)
+    assert entry.purpose == "representatives list" and entry.path == URL
+    for person in people:  # what "who has read my data" finds for each of them
+        assert AccessLogEntry.objects.for_object(person).get() == entry
 
 
 def test_every_showing_of_the_list_is_logged_also_when_it_comes_from_the_cache(
@@ -64,7 +67,8 @@ def test_every_showing_of_the_list_is_logged_also_when_it_comes_from_the_cache(
     client.get(URL)
     client.get(URL)  # the same list again, served from the content cache
     entries = AccessLogEntry.objects.filter(actor=world.coordinator)
-    assert entries.count() == 2 * len(people)
+    assert entries.count() == 2
+    assert all(len(entry.shown_ids) == len(people) for entry in entries)
 
 
 def test_withdrawn_consent_hides_the_areas_at_once_though_the_list_was_cached(
@@ -77,7 +81,7 @@ def test_withdrawn_consent_hides_the_areas_at_once_though_the_list_was_cached(
     text = table(client.get(URL))
     assert "Psykisk helse" not in text and "Kreft" in text
     newest = AccessLogEntry.objects.filter(actor=world.coordinator).order_by("-pk")[0]
-    assert newest.object_id == str(ola.pk)  # only the row still showing health data is logged
+    assert newest.shown_ids == [str(ola.pk)]  # only the row still showing health data is logged
 
 
 def test_coordinator_of_another_organisation_does_not_see_them(client, world, people) -> None:
@@ -87,7 +91,7 @@ def test_coordinator_of_another_organisation_does_not_see_them(client, world, pe
     text = table(client.get(URL))
     assert "Per Annen" in text
     assert "Kari Nordmann" not in text and "Psykisk helse" not in text
-    assert not AccessLogEntry.objects.filter(object_id=str(people[0].pk)).exists()
+    assert not AccessLogEntry.objects.for_object(people[0]).exists()
 
 
 def test_coordinator_reaches_the_branches_of_their_organisation(client, world) -> None:
