@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
 
 
 class Command(BaseCommand):
@@ -23,7 +24,11 @@ class Command(BaseCommand):
         if not options["skip_migrate"]:
             call_command("migrate", interactive=False)
         call_command("collectstatic", interactive=False, verbosity=0)
+        # Run gunicorn's own entry point in this interpreter: execv's second argument is the new
+        # process's argv, so a bare "gunicorn" there made Python open a script of that name.
         argv = [
+            sys.executable,
+            "-m",
             "gunicorn",
             "medvirke.wsgi:application",
             "--bind",
@@ -33,4 +38,8 @@ class Command(BaseCommand):
             "--access-logfile",
             "-",
         ]
+        # The new process inherits open descriptors: close the migrate connections first.
+        connections.close_all()
+        sys.stdout.flush()
+        sys.stderr.flush()
         os.execv(sys.executable, argv)  # noqa: S606 (replaces this process with the server)
