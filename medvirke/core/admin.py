@@ -1,19 +1,46 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import AccessLogEntry, AuditEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """History and access log are append-only: the admin may read them, never change them."""
+    """The admin (`/drift/`) only reads. Changes go through the pages and services, which write
+    the history in the same transaction; an admin form would save without it (an operator could
+    tick is_superuser on anyone and leave no trace). Django refuses a POST to the add, change and
+    delete views with 403 when these permissions are False, and shows no bulk delete action.
+    Only platform operators (superusers) may look, whatever model permissions a person holds."""
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user = request.user
+        return bool(user.is_active and user.is_superuser)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Every field the form would show becomes read-only, so even a form built with change
+        # rights could not save one. Excluded fields stay out: listing them here would display
+        # them (the representatives' health data is excluded on purpose).
+        excluded = set(self.get_exclude(request, obj) or ())
+        declared = list(self.readonly_fields)
+        opts = self.model._meta
+        return declared + [
+            field.name
+            for field in [*opts.fields, *opts.many_to_many]
+            if field.editable and field.name not in excluded and field.name not in declared
+        ]
 
 
 @admin.register(AuditEvent)
