@@ -326,3 +326,29 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class FormSubmission(models.Model):
+    """The claim of one rendering of a form that creates something (`core/once.py`).
+
+    The unique `key` is what decides a double click or two concurrent identical POSTs: the
+    first request inserts it and runs the view, any other finds it taken and is answered with
+    the first one's outcome instead of creating a second record. Not history: it records no
+    participation, only that a form was sent, and old rows are deleted by age."""
+
+    # SHA-256 of the person's id and the form's token, so one person's token never collides
+    # with another's and the table holds nothing that could be replayed as a token.
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Where the first request sent the person (its redirect); empty while it is still running.
+    outcome = models.CharField(max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id} {self.outcome or '…'}"
