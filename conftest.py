@@ -2,7 +2,10 @@
 
 import pytest
 
-from medvirke.core.testing import World, build_world
+from medvirke.core.testing import World, allow_flush_of_append_only_tables, build_world
+
+# Transactional tests (live_server) empty every table between tests, the append-only ones too.
+allow_flush_of_append_only_tables()
 
 
 @pytest.fixture(autouse=True)
@@ -12,9 +15,11 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.SECURE_SSL_REDIRECT = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "nb"
-    from django.core.cache import cache
+    from medvirke.core.caching import clear_process_caches
 
-    cache.clear()  # cached fragments must not leak from one test into the next
+    # Cached pages and fragments must not leak from one test into the next. The shared default
+    # cache is a table in the test database, emptied by each test's rollback.
+    clear_process_caches()
     from medvirke.organisations import tree_index
 
     tree_index.forget()

@@ -120,14 +120,32 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Per-process cache for fragments whose keys carry a database stamp (the organisation tree),
-# so a stale entry is never served: a change in any worker changes the key everywhere.
+# The default cache is shared by every worker: allauth keeps its login rate limits and its
+# record of used TOTP codes there, and a per-process cache would multiply the limit by the
+# number of workers and let a used code through on another worker. Django's DatabaseCache on
+# the project database needs nothing more (its table is made by `migrate`, core/caching.py);
+# Redis when MEDVIRKE_REDIS_URL is set (needs `pip install redis`). The read-page caches keep a
+# per-process cache of their own ("pages"): their keys carry a database stamp, so a change in
+# any worker changes the key everywhere and a stale entry is never served.
+MEDVIRKE_REDIS_URL = os.environ.get("MEDVIRKE_REDIS_URL", "")
 CACHES = {
-    "default": {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": MEDVIRKE_REDIS_URL}
+        if MEDVIRKE_REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "medvirke_cache",
+        }
+    ),
+    "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "medvirke-pages",
         "OPTIONS": {"MAX_ENTRIES": 2000},
-    }
+    },
 }
+# `{% cache %}` in templates uses this alias; the same LOCATION shares the pages' memory, so
+# clearing one clears both, as when they were the one default cache.
+CACHES["template_fragments"] = CACHES["pages"]
 
 # Whole read pages cached per viewer under the history stamp (core/pagecache.py); off only to
 # rule it out when looking for a fault.

@@ -8,4 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import checks  # noqa: F401  (registers the deploy checks)
+        from .caching import create_cache_table
+
+        # sender=self: once per migrate run, not once per installed app.
+        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="medvirke_cache_table")

@@ -22,13 +22,13 @@ import hashlib
 import re
 from collections.abc import Callable, Hashable
 
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from .caching import page_cache as cache
 from .models import AuditEvent
 
 TIMEOUT = 15 * 60

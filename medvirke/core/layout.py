@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import F
+
+from .caching import page_cache as cache
 
 LAYOUT_CACHE_SECONDS = 600
 

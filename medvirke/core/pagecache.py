@@ -26,11 +26,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from .caching import page_cache as cache
 from .fragments import fill_token_holes, history_stamp, punch_token_holes
 
 TIMEOUT = 10 * 60

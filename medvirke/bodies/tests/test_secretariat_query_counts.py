@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils import timezone
 from medvirke.accounts.models import User
 from medvirke.bodies import services
 from medvirke.bodies.models import Body, Call, Nomination, Term
+from medvirke.core.caching import page_cache as cache
 from medvirke.core.history import record
 from medvirke.core.models import AuditEvent
 from medvirke.core.testing import UserFactory, count_queries

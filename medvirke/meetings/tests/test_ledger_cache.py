@@ -6,13 +6,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from medvirke.core.caching import page_cache as cache
 from medvirke.core.testing import nb
 from medvirke.meetings import services
 from medvirke.meetings.models import Advice, AdviceResponse, Case, Meeting

@@ -1,11 +1,11 @@
 """Every list and detail page runs the same number of SQL queries at 10 rows and at 1,000."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from medvirke.core.caching import page_cache as cache
 from medvirke.core.history import record
 from medvirke.core.models import AuditEvent
 from medvirke.core.testing import UserFactory
