@@ -6,6 +6,7 @@ MEDVIRKE_ALLOWED_HOSTS and DATABASE_URL.
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -187,28 +188,41 @@ SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 
 
-def _oidc_provider(key: str, name: str, default_scope: str) -> dict | None:
+# The assurance levels each provider knows, lowest first: a login must come back at or above
+# the lowest level in _ACR_VALUES (medvirke/accounts/oidc/levels.py).
+_OIDC_ACR_LEVELS = {
+    "idporten": "idporten-loa-low idporten-loa-substantial idporten-loa-high",
+}
+
+
+def _oidc_provider(
+    key: str, name: str, default_scope: str, environ: Mapping[str, str] = os.environ
+) -> dict | None:
     """One OpenID Connect app from MEDVIRKE_OIDC_<KEY>_* variables, or None when not configured."""
     prefix = f"MEDVIRKE_OIDC_{key.upper()}_"
-    client_id = os.environ.get(prefix + "CLIENT_ID")
-    server_url = os.environ.get(prefix + "SERVER_URL")
+    client_id = environ.get(prefix + "CLIENT_ID")
+    server_url = environ.get(prefix + "SERVER_URL")
     if not (client_id and server_url):
         return None
+    acr_values = environ.get(prefix + "ACR_VALUES", "").strip()
     return {
         "provider_id": key,
         "name": name,
         "client_id": client_id,
-        "secret": os.environ.get(prefix + "SECRET", ""),
+        "secret": environ.get(prefix + "SECRET", ""),
         "settings": {
             "server_url": server_url,
-            "token_auth_method": os.environ.get(prefix + "TOKEN_AUTH_METHOD", "client_secret_post"),
+            "token_auth_method": environ.get(prefix + "TOKEN_AUTH_METHOD", "client_secret_post"),
             "oauth_pkce_enabled": True,
-            "scope": os.environ.get(prefix + "SCOPE", default_scope).split(),
-            "auth_params": {
-                k: v
-                for k, v in {"acr_values": os.environ.get(prefix + "ACR_VALUES", "")}.items()
-                if v
-            },
+            "scope": environ.get(prefix + "SCOPE", default_scope).split(),
+            "auth_params": {"acr_values": acr_values} if acr_values else {},
+            "acr_levels": environ.get(
+                prefix + "ACR_LEVELS", _OIDC_ACR_LEVELS.get(key, "")
+            ).split(),
+            # private_key_jwt (HelseID): a PEM or JWK, or the path of a file holding it.
+            "private_key": environ.get(prefix + "PRIVATE_KEY", ""),
+            "key_id": environ.get(prefix + "KEY_ID", ""),
+            "client_assertion_audience": environ.get(prefix + "ASSERTION_AUDIENCE", "issuer"),
         },
     }
 
@@ -222,7 +236,13 @@ OIDC_APPS = [
     )
     if app
 ]
-SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": OIDC_APPS}}
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": OIDC_APPS,
+        # allauth's provider plus private_key_jwt and a level that a login URL cannot lower.
+        "provider_class": "medvirke.accounts.oidc.provider.OIDCProvider",
+    }
+}
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "nb"
