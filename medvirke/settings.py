@@ -96,6 +96,8 @@ TEMPLATES = [
                 # The person's menu, organisation switcher and unread count (cached).
                 "medvirke.bodies.context_processors.layout",
             ],
+            # {% form_once %} next to {% csrf_token %} in every form that creates something.
+            "builtins": ["medvirke.core.templatetags.form_once"],
         },
     },
 ]
