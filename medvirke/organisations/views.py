@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from medvirke.core.caching import page_cache as cache
 from medvirke.core.fragments import cached_content_with
 from medvirke.core.models import AuditEvent
+from medvirke.core.once import once_per_form
 from medvirke.core.pagecache import cached_page
 
 from . import permissions, services, tree_index
@@ -248,6 +249,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def create(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """A new unit below `pk`, or (platform operators only) a new top-level organisation."""
     parent = None
@@ -299,6 +301,7 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = permissions.get_organisation_for_user(request.user, pk, "invite")
     form = InvitationForm(request.POST or None, organisation=organisation)
@@ -390,6 +393,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@once_per_form
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the invitation e-mail: set a password (new person) or accept (logged in)."""
     try:

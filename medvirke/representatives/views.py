@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from medvirke.core.fragments import cached_content_with
+from medvirke.core.once import once_per_form
 from medvirke.core.pagecache import cached_page
 from medvirke.organisations.models import Organisation
 
@@ -397,6 +398,7 @@ def end_employment(request: HttpRequest, rep: Representative, pk: int) -> HttpRe
 
 
 @own_representative
+@once_per_form
 def delete_employment(request: HttpRequest, rep: Representative, pk: int) -> HttpResponse:
     declaration = permissions.get_employment_for_user(request.user, pk)
     if request.method == "POST":
@@ -460,6 +462,7 @@ def _confirm_delete(request: HttpRequest, what: str) -> HttpResponse:
 
 # --- Experience areas (administrators) ------------------------------------------------------
 
+@once_per_form
 
 @login_required
 def area_list(request: HttpRequest) -> HttpResponse:
@@ -489,3 +492,4 @@ def area_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         title,
         _trail((AREAS_TITLE, reverse("experience_area_list"))),
     )
+@once_per_form

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirke.core.fragments import cached_content
+from medvirke.core.once import once_per_form
 from medvirke.core.pagecache import cached_page
 from medvirke.organisations.models import Organisation
 from medvirke.representatives import services as rep_services
@@ -130,6 +131,7 @@ def calls_for_us(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def call_nominate(request: HttpRequest, pk: int) -> HttpResponse:
+@once_per_form
     """The call, our nominations to it, and the form to nominate an approved representative
     or to invite a new candidate and nominate them in one step."""
     call = permissions.get_call_for_user(request.user, pk)
@@ -384,6 +386,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         )
     return redirect("participation_engagements")
 
+@once_per_form
 
 @login_required
 def resign(request: HttpRequest, pk: int) -> HttpResponse:
@@ -458,6 +461,7 @@ def my_data_pdf(request: HttpRequest) -> HttpResponse:
     filename = f"medvirke-mine-data-{timezone.localdate():%Y-%m-%d}.pdf"
     return _file_response(pdf, "application/pdf", filename, inline=False)
 
+@once_per_form
 
 @login_required
 def delete_me(request: HttpRequest) -> HttpResponse:

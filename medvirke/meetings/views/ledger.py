@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from medvirke.bodies.models import Body
 from medvirke.core import exports
 from medvirke.core.fragments import cached_content_with
+from medvirke.core.once import once_per_form
 from medvirke.core.pagecache import cached_page
 from medvirke.organisations import tree_index
 from medvirke.organisations.models import Organisation
@@ -84,6 +85,7 @@ def _advice_page(
 
 
 @login_required
+@once_per_form
 def advice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One piece of advice and its answers; the case owner or the recipient answers here (a
     changed answer is a new row)."""

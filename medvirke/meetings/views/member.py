@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from medvirke.bodies.models import Body, Seat
+from medvirke.core.once import once_per_form
 from medvirke.representatives.models import Representative
 
 from .. import permissions, services
@@ -141,6 +142,7 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form
 def report_absence(request: HttpRequest, pk: int) -> HttpResponse:
     """Absence notice in one step, from the button on "my meetings" (or on any page of ours
     that posts here with `next`)."""
@@ -168,6 +170,7 @@ def report_absence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
+@once_per_form
 def absence_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the meeting notice: opening it shows the meeting and a button; only the
     POST sends the notice. It works logged out (the signed token names the person and the
@@ -224,6 +227,7 @@ def _my_bodies(user: Any) -> Any:
 
 
 @login_required
+@once_per_form
 def propose_case(request: HttpRequest) -> HttpResponse:
     bodies = _my_bodies(request.user)
     if not bodies.exists():

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from medvirke.core.once import once_per_form
 from medvirke.organisations.models import ANCESTOR_DEPTH, Organisation
 
 from .. import permissions, services
@@ -218,6 +219,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form
 def minutes_start(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = permissions.get_meeting_for_user(request.user, pk, manage=True)
     services.start_minutes(meeting, by=request.user)
@@ -230,6 +232,7 @@ def _case_on_agenda(meeting: Meeting, case_pk: int) -> Case:
 
 @login_required
 @require_POST
+@once_per_form
 def minutes_dissent(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     minutes = permissions.get_minutes_for_user(request.user, pk, manage=True)
     case = _case_on_agenda(minutes.meeting, case_pk)
@@ -255,6 +258,7 @@ def minutes_dissent(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
 
 @login_required
 @require_POST
+@once_per_form
 def minutes_advice(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     minutes = permissions.get_minutes_for_user(request.user, pk, manage=True)
     case = _case_on_agenda(minutes.meeting, case_pk)
@@ -338,6 +342,7 @@ def minutes_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct approved minutes: a new version with its reason; the earlier ones are kept."""
     minutes = permissions.get_minutes_for_user(request.user, pk, manage=True)

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from medvirke.core.once import once_per_form
+
 from .. import permissions, services
 from ..forms.minutes import CommentForm
 from ..minutes_pdf import case_rows, minutes_pdf
@@ -54,6 +56,7 @@ def _comment_refusal(minutes: Minutes) -> str:
 
 
 @login_required
+@once_per_form
 def minutes_comment(request: HttpRequest, pk: int) -> HttpResponse:
     """A member reads the draft sent for comments and comments on it before the deadline."""
     minutes = permissions.get_minutes_for_user(request.user, pk)

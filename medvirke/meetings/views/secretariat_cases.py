@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from medvirke.bodies.models import Body
 from medvirke.bodies.permissions import get_body_for_user
+from medvirke.core.once import once_per_form
 from medvirke.organisations.models import Organisation
 
 from .. import permissions, services
@@ -59,6 +60,7 @@ def _case_page(request: HttpRequest, form: CaseForm, meeting: Meeting, title: st
 
 
 @login_required
+@once_per_form
 def case_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new case on the meeting's agenda, with the next number of the body's year."""
     meeting = permissions.get_meeting_for_user(request.user, pk, manage=True)
@@ -118,6 +120,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish a paper to the meeting (type read from the content, size checked). A paper
     after the deadline is flagged late; once the meeting is called, members are told."""
@@ -259,6 +262,7 @@ def _answered(request: HttpRequest, proposal: CaseProposal) -> HttpResponse | No
 
 @login_required
 @require_POST
+@once_per_form
 def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = permissions.get_proposal_for_user(request.user, pk, manage=True)
     if (done := _answered(request, proposal)) is not None:

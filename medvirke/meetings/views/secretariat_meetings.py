@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from medvirke.bodies.permissions import can_manage, get_body_for_user
 from medvirke.core.fragments import cached_content
+from medvirke.core.once import once_per_form
 from medvirke.core.pagecache import cached_page
 
 from .. import permissions, services
@@ -78,6 +79,7 @@ def meeting_plan(request: HttpRequest, body_pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def meeting_create(request: HttpRequest, body_pk: int) -> HttpResponse:
     body = get_body_for_user(request.user, body_pk, manage=True)
     form = MeetingForm(

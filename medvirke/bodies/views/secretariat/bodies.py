@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from medvirke.core.fragments import cached_content
 from medvirke.core.models import AuditEvent
+from medvirke.core.once import once_per_form
 from medvirke.core.pagecache import cached_page
 from medvirke.organisations.models import Organisation, StaffRole
 from medvirke.organisations.permissions import roles_in
@@ -137,6 +138,7 @@ def body_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def body_create(request: HttpRequest) -> HttpResponse:
     """A new body in the organisation `?eier=<pk>`; without it, choose the organisation."""
     user = request.user
@@ -302,6 +304,7 @@ def _detail_context(body: Body, *, manage: bool, staff: bool, today: date) -> di
 
 @login_required
 @require_POST
+@once_per_form
 def call_for_vacancy(request: HttpRequest, pk: int, seat_pk: int) -> HttpResponse:
     """One step from a vacant seat to a call (sent to whoever nominated the last holder)."""
     body = permissions.get_body_for_user(request.user, pk, manage=True)
@@ -348,6 +351,7 @@ def call_for_vacancy(request: HttpRequest, pk: int, seat_pk: int) -> HttpRespons
 
 
 @login_required
+@once_per_form
 def term_end(request: HttpRequest, pk: int) -> HttpResponse:
     """Record that a term ended early (resigned, died, removed) or at its end."""
     term = permissions.get_term_for_user(request.user, pk)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from medvirke.core.once import once_per_form
 from medvirke.organisations.models import ANCESTOR_DEPTH, Organisation
 
 from ... import body_admin, permissions, services
@@ -60,6 +61,7 @@ def _recipient_groups(organisations: list[Organisation]) -> tuple[list[Any], lis
 
 
 @login_required
+@once_per_form
 def call_create(request: HttpRequest, pk: int) -> HttpResponse:
     body = permissions.get_body_for_user(request.user, pk, manage=True)
     today = timezone.localdate()
@@ -240,6 +242,7 @@ def _pending_or_redirect(request: HttpRequest, nomination: Nomination) -> HttpRe
 
 @login_required
 @require_POST
+@once_per_form
 def nomination_appoint(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = permissions.get_nomination_for_user(request.user, pk, manage=True)
     if (done := _pending_or_redirect(request, nomination)) is not None:
