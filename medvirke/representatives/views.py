@@ -345,6 +345,7 @@ def edit_experience(request: HttpRequest, rep: Representative) -> HttpResponse:
 
 
 @own_representative
+@once_per_form
 def add_employment(request: HttpRequest, rep: Representative) -> HttpResponse:
     form = EmploymentForm(request.POST or None, instance=EmploymentDeclaration(representative=rep))
     if request.method == "POST" and form.is_valid():
@@ -398,7 +399,6 @@ def end_employment(request: HttpRequest, rep: Representative, pk: int) -> HttpRe
 
 
 @own_representative
-@once_per_form
 def delete_employment(request: HttpRequest, rep: Representative, pk: int) -> HttpResponse:
     declaration = permissions.get_employment_for_user(request.user, pk)
     if request.method == "POST":
@@ -409,6 +409,7 @@ def delete_employment(request: HttpRequest, rep: Representative, pk: int) -> Htt
 
 
 @own_representative
+@once_per_form
 def edit_engagement(
     request: HttpRequest, rep: Representative, pk: int | None = None
 ) -> HttpResponse:
@@ -462,7 +463,6 @@ def _confirm_delete(request: HttpRequest, what: str) -> HttpResponse:
 
 # --- Experience areas (administrators) ------------------------------------------------------
 
-@once_per_form
 
 @login_required
 def area_list(request: HttpRequest) -> HttpResponse:
@@ -476,6 +476,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def area_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     area = permissions.get_experience_area_for_user(request.user, pk)
     form = ExperienceAreaForm(request.POST or None, instance=area)
@@ -492,4 +493,3 @@ def area_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         title,
         _trail((AREAS_TITLE, reverse("experience_area_list"))),
     )
-@once_per_form

@@ -130,8 +130,8 @@ def calls_for_us(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def call_nominate(request: HttpRequest, pk: int) -> HttpResponse:
 @once_per_form
+def call_nominate(request: HttpRequest, pk: int) -> HttpResponse:
     """The call, our nominations to it, and the form to nominate an approved representative
     or to invite a new candidate and nominate them in one step."""
     call = permissions.get_call_for_user(request.user, pk)
@@ -386,9 +386,9 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         )
     return redirect("participation_engagements")
 
-@once_per_form
 
 @login_required
+@once_per_form
 def resign(request: HttpRequest, pk: int) -> HttpResponse:
     term = _own_term(request.user, pk)
     form = ResignForm(request.POST if request.method == "POST" else None)
@@ -461,9 +461,9 @@ def my_data_pdf(request: HttpRequest) -> HttpResponse:
     filename = f"medvirke-mine-data-{timezone.localdate():%Y-%m-%d}.pdf"
     return _file_response(pdf, "application/pdf", filename, inline=False)
 
-@once_per_form
 
 @login_required
+@once_per_form
 def delete_me(request: HttpRequest) -> HttpResponse:
     representative = _own_representative(request.user)
     form = DeletionRequestForm(request.POST if request.method == "POST" else None)
