@@ -1,7 +1,8 @@
 """The append-only history (audit trail) and the access log.
 
-Both tables only ever grow: the model refuses updates and deletes, and a database trigger
-(see migration 0002) refuses UPDATE statements too, so not even a bulk query can rewrite history.
+Both tables only ever grow: the model refuses updates and deletes, and database triggers
+(migrations 0002 and 0006) refuse UPDATE, DELETE and TRUNCATE statements too, so not even a bulk
+query or a database console can rewrite history (docs/operations.md: the roles that hold it).
 """
 
 import json

@@ -15,6 +15,56 @@ from medvirke.organisations.models import Organisation, StaffRole
 
 PASSWORD = "korrekt-hest-batteri-stift"
 
+APPEND_ONLY_TABLES = ("core_auditevent", "core_accesslogentry")
+
+
+def allow_flush_of_append_only_tables() -> None:
+    """Let the test runner's flush empty the history and the access log, and nothing else.
+
+    Transactional tests (live_server, the browser tests) are cleaned up with `flush`: TRUNCATE
+    on PostgreSQL, DELETE FROM on SQLite, both refused by the append-only triggers (core
+    migrations 0002 and 0006). This wraps the one method that runs a flush so that, inside that
+    flush's own transaction, the two tables' triggers are set aside and put back: PostgreSQL
+    disables and re-enables them (only the table owner may, which the test role is and the
+    production application role is not); SQLite drops them and creates them again from their
+    stored definitions. The schema itself has no way through for anyone else. Called once from
+    the root conftest; never from application code."""
+    from django.db import transaction
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    original = BaseDatabaseOperations.execute_sql_flush
+    if getattr(original, "lifts_append_only_triggers", False):
+        return
+
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
+        connection = self.connection
+        tables = [t for t in APPEND_ONLY_TABLES if t in connection.introspection.table_names()]
+        if not tables or connection.vendor not in {"postgresql", "sqlite"}:
+            return original(self, sql_list)
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                for table in tables:
+                    cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+                restore = [f"ALTER TABLE {table} ENABLE TRIGGER USER" for table in tables]
+            else:
+                marks = ", ".join(["%s"] * len(tables))
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master "  # noqa: S608 (placeholders only)
+                    f"WHERE type = 'trigger' AND tbl_name IN ({marks}) ORDER BY name",
+                    tables,
+                )
+                triggers = cursor.fetchall()
+                for name, _sql in triggers:
+                    cursor.execute(f'DROP TRIGGER "{name}"')
+                restore = [sql for _name, sql in triggers]
+            original(self, sql_list)
+            for statement in restore:
+                cursor.execute(statement)
+        return None
+
+    execute_sql_flush.lifts_append_only_triggers = True  # type: ignore[attr-defined]
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+
 
 class UserFactory(DjangoModelFactory[User]):
     class Meta:
