@@ -183,6 +183,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Medvirke] "
 ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Medvirke"
+# A TOTP code counts once: the one typed to activate cannot also sign in (accounts/mfa.py).
+MFA_FORMS = {
+    "activate_totp": "medvirke.accounts.mfa.ActivateTOTPForm",
+    "authenticate": "medvirke.accounts.mfa.AuthenticateForm",
+    "reauthenticate": "medvirke.accounts.mfa.ReauthenticateForm",
+}
 # Staff (any role in an organisation) must set up TOTP before using the app when this is on.
 MEDVIRKE_REQUIRE_MFA_FOR_STAFF = env_bool("MEDVIRKE_REQUIRE_MFA_FOR_STAFF", not DEBUG)
 SOCIALACCOUNT_ADAPTER = "medvirke.accounts.adapters.SocialAccountAdapter"
