@@ -25,6 +25,20 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     tree_index.forget()
 
 
+@pytest.fixture(autouse=True)
+def _empty_shared_cache_after_flush(request):  # type: ignore[no-untyped-def]
+    """Transactional tests end with a flush, which leaves the cache table alone (no model owns
+    it), so used TOTP codes and login counters of one browser test would reach the next."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    if isinstance(caches["default"], DatabaseCache):
+        caches["default"].clear()
+
+
 @pytest.fixture
 def world(db) -> World:  # type: ignore[no-untyped-def]
     """A small organisation tree with one persona per role (see core/testing.py)."""

@@ -189,7 +189,8 @@ MFA_FORMS = {
     "authenticate": "medvirke.accounts.mfa.AuthenticateForm",
     "reauthenticate": "medvirke.accounts.mfa.ReauthenticateForm",
 }
-# Staff (any role in an organisation) must set up TOTP before using the app when this is on.
+# Platform operators (superusers, admin access) and staff (any role in an organisation) must
+# set up TOTP before using the app when this is on; checked on every request.
 MEDVIRKE_REQUIRE_MFA_FOR_STAFF = env_bool("MEDVIRKE_REQUIRE_MFA_FOR_STAFF", not DEBUG)
 SOCIALACCOUNT_ADAPTER = "medvirke.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False

@@ -1,5 +1,7 @@
 """A staff member's first login with required two-factor authentication, and the next one."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -35,7 +37,12 @@ def test_staff_member_logs_in_with_mfa(browser: CheckedPage, world: World, setti
     assert browser.path.startswith("/konto/2fa/totp/activate/"), "a wrong code was accepted"
     expect(browser.page.locator("input[name=code]")).to_have_attribute("aria-invalid", "true")
 
-    browser.page.locator("input[name=code]").fill(totp_code(secret))
+    # Start at the beginning of a 30-second window, so the reuse below is tried while the
+    # activation code is still current (and refused as used, not as expired).
+    if 30 - time.time() % 30 < 20:
+        time.sleep(30 - time.time() % 30 + 0.1)
+    activation_code = totp_code(secret)
+    browser.page.locator("input[name=code]").fill(activation_code)
     browser.submit(browser.t("Activate"))
     # allauth shows the recovery codes made together with the authenticator.
     assert browser.path.startswith("/konto/2fa/recovery-codes/")
@@ -45,10 +52,22 @@ def test_staff_member_logs_in_with_mfa(browser: CheckedPage, world: World, setti
     browser.logout()
     assert browser.path.startswith("/konto/login/")
 
-    # Next login: password, then the code from the app.
+    # Next login: password, then the code from the app. The code typed to activate counts
+    # once: the person is told to wait for the app's next code.
     browser.login(person.email, PASSWORD)
     assert browser.path.startswith("/konto/2fa/authenticate/")
-    browser.page.locator("input[name=code]").fill(totp_code(secret))
+    browser.page.locator("input[name=code]").fill(activation_code)
+    browser.submit(browser.t("Sign In"))
+    assert browser.path.startswith("/konto/2fa/authenticate/"), "a used code signed in again"
+    expect(browser.page.locator("main")).to_contain_text(
+        browser.t(
+            "This code has already been used. Wait until your authenticator app shows a new "
+            "code, then enter that one."
+        )
+    )
+    while (code := totp_code(secret)) == activation_code:
+        time.sleep(1)
+    browser.page.locator("input[name=code]").fill(code)
     browser.submit(browser.t("Sign In"))
 
     assert browser.path == "/"

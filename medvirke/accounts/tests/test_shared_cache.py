@@ -1,0 +1,78 @@
+"""The default cache is shared by all workers (issue 11, point 7) and keeps working in tests."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.management import call_command
+from django.db import connection
+
+from medvirke.core.caching import clear_process_caches, page_cache
+
+pytestmark = pytest.mark.django_db
+
+PROJECT = Path(__file__).resolve().parents[3]
+
+
+def test_the_default_cache_is_the_database_and_pages_stay_in_memory() -> None:
+    assert isinstance(caches["default"], DatabaseCache)
+    assert isinstance(caches["pages"], LocMemCache)
+    assert isinstance(caches["template_fragments"], LocMemCache)
+
+
+def test_migrate_creates_the_cache_table() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE medvirke_cache")
+    assert "medvirke_cache" not in connection.introspection.table_names()
+    call_command("migrate", verbosity=0, interactive=False)
+    assert "medvirke_cache" in connection.introspection.table_names()
+    cache.set("after-migrate", 1)
+    assert cache.get("after-migrate") == 1
+
+
+def test_clearing_the_default_cache_empties_its_table() -> None:
+    cache.set("rate-limit-counter", 3)
+    cache.clear()
+    assert cache.get("rate-limit-counter") is None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM medvirke_cache")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_the_test_setup_empties_the_page_caches_and_leaves_the_shared_one() -> None:
+    page_cache.set("page", "html")
+    caches["template_fragments"].set("fragment", "html")
+    cache.set("shared", "kept")
+    clear_process_caches()
+    assert page_cache.get("page") is None
+    assert caches["template_fragments"].get("fragment") is None
+    assert cache.get("shared") == "kept"
+
+
+def test_the_pages_and_template_fragments_share_one_memory() -> None:
+    caches["template_fragments"].set("fragment", "html")
+    page_cache.clear()
+    assert caches["template_fragments"].get("fragment") is None
+
+
+def cache_backend_with(environ: dict[str, str]) -> str:
+    code = "import medvirke.settings as s; print(s.CACHES['default']['BACKEND'])"
+    env = {k: v for k, v in os.environ.items() if k != "MEDVIRKE_REDIS_URL"} | environ
+    result = subprocess.run(  # noqa: S603 (fixed command, no shell)
+        [sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_redis_is_the_default_cache_when_its_url_is_set() -> None:
+    assert (
+        cache_backend_with({"MEDVIRKE_REDIS_URL": "redis://127.0.0.1:6379/1"})
+        == "django.core.cache.backends.redis.RedisCache"
+    )
+    assert cache_backend_with({}) == "django.core.cache.backends.db.DatabaseCache"
