@@ -54,6 +54,7 @@ KEEP = timedelta(days=2)
 
 View = Callable[..., HttpResponse]
 
+
 def new_token() -> str:
     """A fresh token for one rendering of a form."""
     return secrets.token_urlsafe(24)
