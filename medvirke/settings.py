@@ -181,6 +181,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_ADAPTER = "medvirke.accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Medvirke] "
 ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
+# Behind the reverse proxy every request comes from its address; the per-IP login limit, shared
+# by all workers, would then lock everyone out after a few failures. Take the address the proxy
+# saw (the last X-Forwarded-For entry, which the client cannot forge past one proxy).
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env_bool("MEDVIRKE_BEHIND_PROXY", False) else 0
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Medvirke"
 # A TOTP code counts once: the one typed to activate cannot also sign in (accounts/mfa.py).

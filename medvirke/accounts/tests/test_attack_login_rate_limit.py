@@ -49,3 +49,24 @@ def test_the_failed_login_counter_is_kept_in_the_database_table(client, world) -
         cursor.execute("SELECT cache_key FROM medvirke_cache")
         keys = [row[0] for row in cursor.fetchall()]
     assert any("login_failed" in key for key in keys), keys
+
+
+def test_behind_the_proxy_one_attackers_failures_do_not_lock_out_everyone(
+    client, world, settings
+) -> None:
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # as with MEDVIRKE_BEHIND_PROXY=1
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.9", "REMOTE_ADDR": "10.0.0.2"}
+    for guess in range(12):
+        client.post(
+            reverse("account_login"),
+            {"login": f"gjett{guess}@example.no", "password": "feil-passord"},
+            **attacker,
+        )
+    colleague = {"HTTP_X_FORWARDED_FOR": "198.51.100.7", "REMOTE_ADDR": "10.0.0.2"}
+    response = client.post(
+        reverse("account_login"),
+        {"login": world.secretary.email, "password": PASSWORD},
+        **colleague,
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.secretary.pk)

@@ -60,9 +60,14 @@ def test_the_pages_and_template_fragments_share_one_memory() -> None:
     assert caches["template_fragments"].get("fragment") is None
 
 
-def cache_backend_with(environ: dict[str, str]) -> str:
-    code = "import medvirke.settings as s; print(s.CACHES['default']['BACKEND'])"
-    env = {k: v for k, v in os.environ.items() if k != "MEDVIRKE_REDIS_URL"} | environ
+def setting_with(environ: dict[str, str], expression: str) -> str:
+    """`expression` over the settings module as a fresh process with `environ` computes it."""
+    code = f"import medvirke.settings as s; print({expression})"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"MEDVIRKE_REDIS_URL", "MEDVIRKE_BEHIND_PROXY"}
+    } | environ
     result = subprocess.run(  # noqa: S603 (fixed command, no shell)
         [sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True
     )
@@ -71,8 +76,14 @@ def cache_backend_with(environ: dict[str, str]) -> str:
 
 
 def test_redis_is_the_default_cache_when_its_url_is_set() -> None:
+    backend = "s.CACHES['default']['BACKEND']"
     assert (
-        cache_backend_with({"MEDVIRKE_REDIS_URL": "redis://127.0.0.1:6379/1"})
+        setting_with({"MEDVIRKE_REDIS_URL": "redis://127.0.0.1:6379/1"}, backend)
         == "django.core.cache.backends.redis.RedisCache"
     )
-    assert cache_backend_with({}) == "django.core.cache.backends.db.DatabaseCache"
+    assert setting_with({}, backend) == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_behind_the_proxy_the_rate_limits_count_the_forwarded_address() -> None:
+    assert setting_with({"MEDVIRKE_BEHIND_PROXY": "1"}, "s.ALLAUTH_TRUSTED_PROXY_COUNT") == "1"
+    assert setting_with({}, "s.ALLAUTH_TRUSTED_PROXY_COUNT") == "0"
