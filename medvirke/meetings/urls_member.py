@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar, member
+from .views import calendar, calendar_reset, member
 
 urlpatterns = [
     path("mine/", member.my_meetings, name="my_meetings"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("mine/forslag/ny/", member.propose_case, name="case_propose"),
     path("mine/rad/", member.my_advice, name="my_advice"),
     path("kalender/", calendar.my_calendar, name="my_calendar"),
+    path("kalender/tilbakestill/", calendar_reset.reset_my_calendars, name="my_calendars_reset"),
     path("kalender/utvalg/<int:pk>/", calendar.body_calendar, name="body_calendar"),
     path("kalender/<str:token>.ics", calendar.feed, name="calendar_feed"),
 ]

@@ -1,11 +1,15 @@
 """Calendar feeds (iCal) at secret addresses: one per person (the meetings of the bodies they
 sit in) and one per body. The token is the only key, so resetting it (a new token) makes the
-old address stop working at once."""
+old address stop working at once. A password change does not touch the tokens, so whoever
+copied an address while they had the password keeps it: after a password change or reset the
+person is offered to reset every address their login shows (`known_to(...).reset_all()`), and
+a deactivated account's own address is reset at once (meetings/signals.py)."""
 
 import secrets
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +18,22 @@ from medvirke.bodies.models import Body
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
+    def known_to(self, user: Any) -> "CalendarFeedQuerySet":
+        """The addresses the person's login shows: their own calendar and the calendars of the
+        bodies whose secretariat they are in."""
+        runs = Body.secretariat.through.objects.filter(user=user).values("body_id")
+        return self.filter(Q(user=user) | Q(body_id__in=runs))
+
+    def reset_all(self) -> int:
+        """A new secret address for every feed here; returns how many were reset."""
+        with transaction.atomic():
+            feeds = list(self.select_for_update())
+            for feed in feeds:
+                feed.reset()
+        return len(feeds)
 
 
 class CalendarFeed(models.Model):
@@ -37,6 +57,8 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(_("secret key"), max_length=64, unique=True, default=new_token)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("calendar feed")
