@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -48,13 +49,13 @@ class RequireMFAForStaffMiddleware:
         return self.get_response(request)
 
 
-def _must_set_up_totp(user: object) -> bool:
+def _must_set_up_totp(user: Any) -> bool:
     """True when the person needs MFA (operator, admin access or a staff role) and has no TOTP."""
     from allauth.mfa.models import Authenticator
 
     row = (
         get_user_model()
-        .objects.filter(pk=getattr(user, "pk", None))
+        .objects.filter(pk=user.pk)
         .annotate(
             has_role=Exists(StaffRole.objects.filter(user=OuterRef("pk"))),
             has_totp=Exists(
