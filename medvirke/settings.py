@@ -229,9 +229,7 @@ def _oidc_provider(
             "oauth_pkce_enabled": True,
             "scope": environ.get(prefix + "SCOPE", default_scope).split(),
             "auth_params": {"acr_values": acr_values} if acr_values else {},
-            "acr_levels": environ.get(
-                prefix + "ACR_LEVELS", _OIDC_ACR_LEVELS.get(key, "")
-            ).split(),
+            "acr_levels": environ.get(prefix + "ACR_LEVELS", _OIDC_ACR_LEVELS.get(key, "")).split(),
             # private_key_jwt (HelseID): a PEM or JWK, or the path of a file holding it.
             "private_key": environ.get(prefix + "PRIVATE_KEY", ""),
             "key_id": environ.get(prefix + "KEY_ID", ""),

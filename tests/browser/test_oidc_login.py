@@ -60,9 +60,7 @@ def start_external_login(browser: CheckedPage, provider_name: str) -> None:
 
 def expect_logged_in_as(browser: CheckedPage, person: Any) -> None:
     assert browser.path == "/"
-    expect(browser.heading()).to_have_text(
-        browser.t("Welcome, %(name)s", name=person.display_name)
-    )
+    expect(browser.heading()).to_have_text(browser.t("Welcome, %(name)s", name=person.display_name))
 
 
 @pytest.mark.browser

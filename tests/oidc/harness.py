@@ -113,7 +113,7 @@ def running_provider(config: dict[str, Any]) -> Iterator[RunningProvider]:
     with tempfile.TemporaryDirectory() as tmp:
         config_path = Path(tmp) / "provider.json"
         config_path.write_text(json.dumps(config), encoding="utf-8")
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 (our own script, by absolute path)
             [node, str(SCRIPT), "--config", str(config_path), "--port", "0"],
             cwd=ROOT,
             stdout=subprocess.PIPE,
@@ -189,7 +189,9 @@ def medvirke_app(
     else:
         environ |= {prefix + "CLIENT_ID": SECRET_CLIENT, prefix + "SECRET": SECRET}
     names = {"idporten": "ID-porten", "helseid": "HelseID", "feide": "Feide"}
-    app = _oidc_provider(provider_id, names.get(provider_id, provider_id), "openid profile email", environ)
+    app = _oidc_provider(
+        provider_id, names.get(provider_id, provider_id), "openid profile email", environ
+    )
     assert app is not None
     return app
 
@@ -226,7 +228,9 @@ def log_in_at_provider(authorize_url: str, username: str, callback_prefix: str) 
             if url.startswith(callback_prefix):
                 return url
             continue
-        assert response.status_code == 200, f"{url} answered {response.status_code}: {response.text}"
+        assert response.status_code == 200, (
+            f"{url} answered {response.status_code}: {response.text}"
+        )
         match = re.search(r'<form method="post" action="([^"]+)"', response.text)
         assert match, f"no login form at {url}:\n{response.text}"
         url, method, data = urljoin(url, match.group(1)), "POST", {"login": username}

@@ -35,13 +35,17 @@ def load_signing_key(value: str, key_id: str = "") -> SigningKey:
         try:
             text = Path(text).read_text(encoding="utf-8").strip()
         except OSError as error:
-            raise ImproperlyConfigured(f"the OIDC private key file cannot be read: {error}")
+            raise ImproperlyConfigured(
+                f"the OIDC private key file cannot be read: {error}"
+            ) from error
     if text.startswith("{"):
         jwk = json.loads(text)
         if "d" not in jwk:
             raise ImproperlyConfigured("the OIDC private key JWK holds no private part")
         parsed = jwt.PyJWK(jwk)
-        return SigningKey(parsed.key, key_id or jwk.get("kid", ""), jwk.get("alg") or _alg(parsed.key))
+        return SigningKey(
+            parsed.key, key_id or jwk.get("kid", ""), jwk.get("alg") or _alg(parsed.key)
+        )
     key = serialization.load_pem_private_key(text.encode(), password=None)
     return SigningKey(key, key_id, _alg(key))
 

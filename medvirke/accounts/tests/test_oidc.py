@@ -10,7 +10,7 @@ import pytest
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.models import SocialApp
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
@@ -65,7 +65,9 @@ def test_an_app_that_asks_for_no_level_accepts_any_login() -> None:
 
 def sociallogin(acr: str | None, acr_values: str = HIGH) -> Any:
     claims = {"sub": "x"} | ({"acr": acr} if acr else {})
-    app = SimpleNamespace(settings=app_settings(acr_values), name="ID-porten", provider_id="idporten")
+    app = SimpleNamespace(
+        settings=app_settings(acr_values), name="ID-porten", provider_id="idporten"
+    )
     return SimpleNamespace(
         provider=SimpleNamespace(app=app), account=SimpleNamespace(extra_data={"id_token": claims})
     )
@@ -92,7 +94,10 @@ def test_the_social_account_adapter_lets_the_required_level_through() -> None:
 # --- settings from the environment ---------------------------------------------------------------
 def test_an_oidc_app_is_configured_only_with_client_id_and_server_url() -> None:
     assert _oidc_provider("idporten", "ID-porten", "openid", {}) is None
-    assert _oidc_provider("idporten", "ID-porten", "openid", {"MEDVIRKE_OIDC_IDPORTEN_CLIENT_ID": "c"}) is None
+    assert (
+        _oidc_provider("idporten", "ID-porten", "openid", {"MEDVIRKE_OIDC_IDPORTEN_CLIENT_ID": "c"})
+        is None
+    )
 
 
 def test_oidc_settings_carry_the_level_its_ordering_and_the_private_key() -> None:
@@ -121,7 +126,10 @@ def test_oidc_settings_carry_the_level_its_ordering_and_the_private_key() -> Non
         "idporten",
         "ID-porten",
         "openid",
-        {"MEDVIRKE_OIDC_IDPORTEN_CLIENT_ID": "c", "MEDVIRKE_OIDC_IDPORTEN_SERVER_URL": "https://idporten.no"},
+        {
+            "MEDVIRKE_OIDC_IDPORTEN_CLIENT_ID": "c",
+            "MEDVIRKE_OIDC_IDPORTEN_SERVER_URL": "https://idporten.no",
+        },
     )
     assert idporten is not None
     assert idporten["settings"]["acr_levels"] == list(IDPORTEN_LEVELS)
@@ -137,8 +145,12 @@ def decode(assertion: str, key: ClientKey, audience: str) -> dict[str, Any]:
 def test_the_client_assertion_carries_rfc_7523_claims() -> None:
     key = ClientKey.generate()
     signing = load_signing_key(key.private_pem, "kid-1")
-    first = client_assertion(client_id="client", audience="https://op.example", key=signing, now=1000)
-    second = client_assertion(client_id="client", audience="https://op.example", key=signing, now=1000)
+    first = client_assertion(
+        client_id="client", audience="https://op.example", key=signing, now=1000
+    )
+    second = client_assertion(
+        client_id="client", audience="https://op.example", key=signing, now=1000
+    )
 
     claims = jwt.decode(first, options={"verify_signature": False})
     assert claims["iss"] == claims["sub"] == "client"
@@ -152,11 +164,12 @@ def test_the_client_assertion_carries_rfc_7523_claims() -> None:
 
 def test_the_private_key_is_read_from_a_jwk_a_pem_or_a_file(tmp_path: Any) -> None:
     key = ClientKey.generate()
-    private_jwk = json.loads(
-        jwt.algorithms.RSAAlgorithm.to_jwk(
-            serialization.load_pem_private_key(key.private_pem.encode(), password=None)
-        )
-    ) | {"kid": "from-jwk", "alg": "PS256"}
+    private = serialization.load_pem_private_key(key.private_pem.encode(), password=None)
+    assert isinstance(private, rsa.RSAPrivateKey)
+    private_jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private)) | {
+        "kid": "from-jwk",
+        "alg": "PS256",
+    }
     from_jwk = load_signing_key(json.dumps(private_jwk))
     assert (from_jwk.key_id, from_jwk.algorithm) == ("from-jwk", "PS256")
     assert load_signing_key(json.dumps(private_jwk), "configured").key_id == "configured"
