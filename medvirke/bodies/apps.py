@@ -10,6 +10,7 @@ class BodiesConfig(AppConfig):
     def ready(self) -> None:
         from medvirke.representatives.permissions import EXTRA_HEALTH_ACCESS
 
-        from .permissions import is_handling_secretariat
+        from .permissions import handling_secretariat_scope
 
-        EXTRA_HEALTH_ACCESS.append(is_handling_secretariat)
+        if handling_secretariat_scope not in EXTRA_HEALTH_ACCESS:
+            EXTRA_HEALTH_ACCESS.append(handling_secretariat_scope)

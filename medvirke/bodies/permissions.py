@@ -27,15 +27,28 @@ Role = StaffRole.Role
 MANAGER_ROLES = {Role.ADMINISTRATOR, Role.SECRETARIAT}
 
 
+def handling_secretariat_scope(user: Any) -> Q | None:
+    """The representatives whose appointments `user`'s secretariat handles — nominated to,
+    holding or having held a seat in a body where `user` is secretariat staff — as a filter on
+    Representative (None if `user` is in no secretariat). Registered with the representatives'
+    health-data rule (representatives.permissions.EXTRA_HEALTH_ACCESS), which adds the person's
+    consent; `pk__in` subqueries, so a list needs no DISTINCT."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    bodies = Body.objects.filter(secretariat=user).values("pk")
+    if not bodies.exists():
+        return None
+    return Q(pk__in=Term.objects.filter(seat__body__in=bodies).values("representative_id")) | Q(
+        pk__in=Nomination.objects.filter(call__body__in=bodies).values("representative_id")
+    )
+
+
 def is_handling_secretariat(user: Any, representative: Representative) -> bool:
-    """Secretariat staff of a body where the person is nominated or holds or held a term."""
-    return (
-        Body.objects.filter(secretariat=user)
-        .filter(
-            Q(seats__terms__representative=representative)
-            | Q(calls__nominations__representative=representative)
-        )
-        .exists()
+    """Secretariat staff of a body where the person is nominated or holds or held a term (the
+    single-person form of `handling_secretariat_scope`)."""
+    scope = handling_secretariat_scope(user)
+    return scope is not None and (
+        Representative.objects.filter(scope, pk=representative.pk).exists()
     )
 
 

@@ -1,7 +1,7 @@
 """Everything Medvirke holds about one person, for the right of access (GDPR art. 15) and data
 portability (art. 20): account, representative profile with their own health data,
-affiliations, employment, other engagements, nominations, terms, notifications, the history
-about them and who has read their health data.
+affiliations, requests to join, employment, other engagements, nominations, terms,
+notifications, the history about them and who has read their health data.
 
 One collection feeds both formats: JSON with field names and stored values (for programs), and
 PDF sections with the labels and display values a person reads. Only records that belong to
@@ -30,8 +30,10 @@ from medvirke.representatives.models import (
     Affiliation,
     EmploymentDeclaration,
     ExternalEngagement,
+    JoinRequest,
     Representative,
 )
+from medvirke.representatives.permissions import can_see_health_data
 from medvirke.representatives.permissions_deletion import EXTRA_DELETION_SCOPE
 
 from .models import Body, Nomination, Term
@@ -184,12 +186,18 @@ def collect(user: Any) -> list[Section]:
     access = Section("health_data_reads", _("Who has read your health data"))
     if representative is not None:
         own_records.append(representative)
+        # The export is the person's own, so the rule allows it; asked all the same, so that
+        # no page or file shows health data without the one rule deciding.
+        health = (
+            ["experience_areas", "experience_description"]
+            if can_see_health_data(user, representative)
+            else []
+        )
         profile.add(
             representative,
             [
                 "experience",
-                "experience_areas",
-                "experience_description",
+                *health,
                 "health_consent_at",
                 "municipality",
                 "birth_year",
@@ -266,7 +274,25 @@ def collect(user: Any) -> list[Section]:
             AccessLogEntry.objects.for_object(representative).select_related("actor").order_by("at")
         ):
             access.add(entry, ["at", "actor", "purpose"])
-    sections += [profile, affiliations, employments, engagements, nominations, terms]
+    join_requests = Section("join_requests", _("Requests to join sent to you"))
+    for join_request in JoinRequest.objects.filter(user=user).select_related(
+        "organisation", "requested_by", "municipality"
+    ):
+        own_records.append(join_request)
+        join_requests.add(
+            join_request,
+            [
+                "organisation",
+                "email",
+                "full_name",
+                "municipality",
+                "requested_by",
+                "created_at",
+                "status",
+                "answered_at",
+            ],
+        )
+    sections += [profile, affiliations, join_requests, employments, engagements, nominations, terms]
 
     notifications = Section("notifications", _("Notifications"))
     for notification in Notification.objects.filter(user=user).order_by("created_at", "pk"):

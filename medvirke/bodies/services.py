@@ -23,6 +23,7 @@ from medvirke.core.models import AuditEvent, Notification
 from medvirke.core.notify import notify
 from medvirke.organisations.models import Organisation, StaffRole
 from medvirke.representatives import services as rep_services
+from medvirke.representatives import services_joining as rep_joining
 from medvirke.representatives.models import Affiliation, Representative
 
 from .models import Body, Call, Nomination, Seat, Term, total_years
@@ -378,46 +379,30 @@ def nominate(
     return nomination
 
 
-def invite_and_nominate(
+def invite_new_candidate(
     *,
-    call: Call,
     organisation: Organisation,
     email: str,
     full_name: str,
-    justification: str,
     by: Any,
     phone: str = "",
     municipality: Organisation | None = None,
-    override_reason: str = "",
-) -> tuple[Nomination, bool]:
-    """A coordinator invites a new candidate from the nomination form: the person is
-    registered with (and approved by) the organisation, invited to choose a password, and
-    nominated, all in one transaction, so a refused nomination leaves no registration or
-    invitation behind. Returns the nomination and whether an invitation was sent.
-
-    A nomination has never required health-data consent (consent governs only whether
-    experience areas are stored), so the nomination counts at once; the new candidate adds
-    their experience areas, with consent, after logging in, and until then the secretariat
-    sees none. Raises representatives.services.AlreadyAffiliated if the e-mail address
-    belongs to someone already registered with the organisation."""
-    with transaction.atomic():
-        representative, invited = rep_services.register_and_invite(
-            email=email,
-            full_name=full_name,
-            organisation=organisation,
-            by=by,
-            phone=phone,
-            municipality=municipality,
-        )
-        nomination = nominate(
-            call=call,
-            representative=representative,
-            organisation=organisation,
-            justification=justification,
-            by=by,
-            override_reason=override_reason,
-        )
-    return nomination, invited
+) -> tuple[Any, bool]:
+    """A coordinator names a new candidate on the nomination form. Nobody is nominated (and so
+    shown to a secretariat) or registered with the organisation without having said yes: the
+    person is asked to join (representatives.services_joining.request_to_join, the same answer
+    whether or not the address has an account) and is nominated from the list once they have
+    accepted. Returns the request to join and whether it is new. Raises
+    representatives.services_joining.AlreadyAffiliated if the person already belongs to the
+    organisation."""
+    return rep_joining.request_to_join(
+        email=email,
+        full_name=full_name,
+        organisation=organisation,
+        by=by,
+        phone=phone,
+        municipality=municipality,
+    )
 
 
 def withdraw_nomination(nomination: Nomination, *, by: Any) -> None:

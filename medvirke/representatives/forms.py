@@ -99,13 +99,16 @@ class RegisterCandidateForm(forms.Form):
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
         empty_label=None,
-        help_text=_("The organisation the person represents. You approve them at once."),
+        help_text=_("The organisation the person is asked to represent."),
     )
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-        help_text=_("The person gets an e-mail with a link to choose a password."),
+        help_text=_(
+            "The person gets an e-mail and answers the request themselves. Until they accept, "
+            "you see only what you type here."
+        ),
     )
     full_name = forms.CharField(label=_("Full name"), max_length=200)
 
@@ -122,8 +125,13 @@ class RegisterCandidateForm(forms.Form):
 
 
 def already_affiliated(email: str, organisation: Organisation) -> bool:
+    """Someone the organisation already has (approved, or asking to join): nothing is revealed,
+    as the coordinator sees them in the list. A rejected or ended affiliation does not count:
+    asking again is the way back, and the person decides."""
     return Affiliation.objects.filter(
-        organisation=organisation, representative__user__email__iexact=email.strip()
+        organisation=organisation,
+        representative__user__email__iexact=email.strip(),
+        status__in=[Affiliation.Status.APPROVED, Affiliation.Status.PENDING],
     ).exists()
 
 

@@ -47,6 +47,18 @@ class ExperienceArea(TrackedModel):
         return self.name_en if (get_language() or "nb").startswith("en") else self.name_nb
 
 
+def health_shared_with_q(organisation_ids: list[int]) -> Q:
+    """The coordinators' half of the health-data rule, as a filter on Representative: the
+    person has consented and their affiliation with one of these organisations is approved
+    (not pending, rejected or ended). Also what the counts per experience area count."""
+    return Q(
+        health_consent_at__isnull=False,
+        pk__in=Affiliation.objects.filter(
+            organisation_id__in=organisation_ids, status=Affiliation.Status.APPROVED
+        ).values("representative_id"),
+    )
+
+
 class RepresentativeQuerySet(models.QuerySet["Representative"]):
     def active(self) -> "RepresentativeQuerySet":
         return self.filter(deleted_at__isnull=True)
@@ -63,6 +75,22 @@ class RepresentativeQuerySet(models.QuerySet["Representative"]):
 
     def with_consent(self) -> "RepresentativeQuerySet":
         return self.filter(health_consent_at__isnull=False)
+
+    def health_shared_with(self, organisation_ids: list[int]) -> "RepresentativeQuerySet":
+        """People who share their health data with these organisations (see
+        `health_shared_with_q`)."""
+        return self.filter(health_shared_with_q(organisation_ids))
+
+    def health_visible_to(self, user: Any) -> "RepresentativeQuerySet":
+        """The people whose health data (experience areas and description) `user` may see:
+        THE rule, for one person and for lists alike (permissions.can_see_health_data and
+        permissions.health_visible_ids are built on this). See permissions.health_access."""
+        # The rule needs the coordinator scope and the rules registered by apps above, which
+        # live in permissions.py (which imports this module), hence the import here.
+        from .permissions import health_access
+
+        condition = health_access(user)
+        return self.filter(condition) if condition is not None else self.none()
 
     def search(self, text: str) -> "RepresentativeQuerySet":
         text = text.strip()
@@ -206,9 +234,12 @@ class Affiliation(TrackedModel):
     """Membership of a user organisation, approved (or not) by that organisation's coordinator."""
 
     class Status(models.TextChoices):
+        # The person asked to join; the organisation has not decided yet.
         PENDING = "pending", _("Waiting for approval")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Not approved")
+        # Ended by the person or by the organisation's coordinator; kept for the record.
+        ENDED = "ended", _("Ended")
 
     representative = models.ForeignKey(
         Representative,
@@ -251,6 +282,92 @@ class Affiliation(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.representative} – {self.organisation}"
+
+
+class JoinRequestQuerySet(models.QuerySet["JoinRequest"]):
+    def open(self) -> "JoinRequestQuerySet":
+        return self.filter(status=JoinRequest.Status.OPEN)
+
+    def for_person(self, user: Any) -> "JoinRequestQuerySet":
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user_id=user.pk)
+
+
+class JoinRequest(TrackedModel):
+    """An organisation's request that a person join it as a user representative, answered by
+    the person on their own page (representatives/foresporsler/).
+
+    Registering someone by e-mail makes one of these whether or not the address has an
+    account: a coordinator never gets an affiliation, a profile or health data by typing an
+    address. Until the person accepts, the organisation sees only what it typed (name and
+    address) and that the request waits for an answer; `user` (the account the address led
+    to) is never shown to it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        # Closed without an answer: the person's data was deleted at their request.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="join_requests",
+        verbose_name=_("organisation"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="join_requests",
+        verbose_name=_("person"),
+    )
+    email = models.EmailField(_("e-mail address as typed"), max_length=254)
+    full_name = models.CharField(_("name as typed"), max_length=200)
+    # Filled into a new profile if the person accepts and has none (typed by the coordinator).
+    municipality = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    # The account the address led to is bookkeeping for answering, never shown to the
+    # organisation, so not in its history either (the typed address is).
+    history_exclude = TrackedModel.history_exclude | {"user"}
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One open request per organisation and person: registering again while one
+            # waits does not ask twice (the database settles two coordinators at once).
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=Q(status="open"),
+                name="join_request_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # The typed name, never the account's: this is what the organisation knows.
+        return f"{self.full_name} – {self.organisation}"
 
 
 class EmploymentDeclaration(TrackedModel):

@@ -1,5 +1,6 @@
-"""Verbs on representatives: registration, consent, affiliations, profile changes. Each writes
-the history in the same transaction; health data is recorded as changed, never copied."""
+"""Verbs on representatives: consent, profile changes, deletion. Each writes the history in the
+same transaction; health data is recorded as changed, never copied. Joining and leaving an
+organisation are in services_joining.py."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -11,7 +12,6 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
@@ -19,79 +19,15 @@ from django.utils.translation import gettext
 
 from medvirke.core.history import record, save_with_history
 from medvirke.core.models import REDACTED, AuditEvent, Notification, TrackedModel
-from medvirke.organisations import services as organisation_services
-from medvirke.organisations.models import Invitation, Organisation, StaffRole
+from medvirke.organisations.models import Invitation, StaffRole
 
 from .models import (
-    Affiliation,
     EmploymentDeclaration,
     ExperienceArea,
     ExternalEngagement,
+    JoinRequest,
     Representative,
 )
-
-User = get_user_model()
-
-
-def register_candidate(
-    *,
-    email: str,
-    full_name: str,
-    organisation: Organisation,
-    by: Any,
-    phone: str = "",
-    municipality: Organisation | None = None,
-) -> Representative:
-    """A coordinator registers a candidate for their organisation (approved at once, since the
-    coordinator vouches for them). The person gets an account without a password; the
-    organisation then invites them to set one (self-service, 001 p.13). `phone` and
-    `municipality` fill in a new account and profile; an existing person's are left alone."""
-    email = email.strip().lower()
-    phone = phone.strip()
-    with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            user = User.objects.create_user(email, None, full_name=full_name, phone=phone)
-            changes: dict[str, list[Any]] = {
-                "email": [None, email],
-                "full_name": [None, full_name],
-            }
-            if phone:
-                changes["phone"] = [None, phone]
-            record(actor=by, action=AuditEvent.Action.CREATED, obj=user, changes=changes)
-        representative, created = Representative.objects.get_or_create(
-            user=user, defaults={"registered_by": by, "municipality": municipality}
-        )
-        if created:
-            record(
-                actor=by,
-                action=AuditEvent.Action.CREATED,
-                obj=representative,
-                changes={"municipality": [None, str(municipality)]} if municipality else None,
-            )
-        elif representative.deleted_at is not None:
-            # Only someone who kept their login (a staff role) can be found again after a
-            # deletion; registering them anew starts an empty profile on the same row.
-            representative.deleted_at = None
-            representative.deletion_requested_at = None
-            representative.registered_by = by
-            save_with_history(representative, actor=by, note="registered again after deletion")
-        affiliation, _created = Affiliation.objects.get_or_create(
-            representative=representative, organisation=organisation
-        )
-        decide_affiliation(affiliation, approve=True, by=by)
-    return representative
-
-
-def decide_affiliation(affiliation: Affiliation, *, approve: bool, by: Any) -> None:
-    """The organisation's coordinator approves (or not) that the person speaks for it."""
-    status = Affiliation.Status.APPROVED if approve else Affiliation.Status.REJECTED
-    if affiliation.status == status:
-        return
-    affiliation.status = status
-    affiliation.decided_by = by
-    affiliation.decided_at = timezone.now()
-    save_with_history(affiliation, actor=by, parent=affiliation.representative)
 
 
 def give_health_consent(representative: Representative, *, by: Any) -> None:
@@ -153,54 +89,6 @@ def save_profile(
                         ]
                     },
                 )
-
-
-# --- Added for the representatives' pages (issue 3) ---------------------------------------
-
-
-class AlreadyAffiliated(Exception):
-    """The person is already registered with this organisation."""
-
-
-def register_and_invite(
-    *,
-    email: str,
-    full_name: str,
-    organisation: Organisation,
-    by: Any,
-    phone: str = "",
-    municipality: Organisation | None = None,
-) -> tuple[Representative, bool]:
-    """Register a candidate and, if their account has no password yet, invite them to choose
-    one (an invitation without a staff role activates the account). Both happen in one
-    transaction, so a failure leaves neither behind. Returns the representative and whether an
-    invitation was sent."""
-    email = email.strip().lower()
-    with transaction.atomic():
-        if Affiliation.objects.filter(
-            organisation=organisation, representative__user__email__iexact=email
-        ).exists():
-            raise AlreadyAffiliated
-        representative = register_candidate(
-            email=email,
-            full_name=full_name,
-            organisation=organisation,
-            by=by,
-            phone=phone,
-            municipality=municipality,
-        )
-        user = representative.user
-        invited = False
-        if not user.has_usable_password() and not (
-            Invitation.objects.pending()
-            .filter(organisation=organisation, role="", email__iexact=email)
-            .exists()
-        ):
-            organisation_services.invite(
-                email=email, organisation=organisation, role="", by=by, full_name=full_name
-            )
-            invited = True
-    return representative, invited
 
 
 def update_profile(
@@ -450,6 +338,7 @@ def carry_out_deletion(representative: Representative, *, by: Any) -> Representa
         for step in steps:
             step.erase(rep, by)
 
+        _close_join_requests(user, by=by, erase=not keeps_account)
         erased: dict[str, list[Any]] = {}
         for relation in ("affiliations", "employments", "external_engagements"):
             count, _deleted = getattr(rep, relation).all().delete()
@@ -519,4 +408,24 @@ def _close_account(user: Any, representative: Representative, *, by: Any) -> Non
             erased={"email", "full_name", "message"},
             parent=invitation.organisation,
             note="the invited person's data was deleted at their request",
+        )
+
+
+def _close_join_requests(user: Any, *, by: Any, erase: bool) -> None:
+    """Requests to join sent to the person: open ones are withdrawn (nobody can accept for a
+    deleted profile), and when the login is closed the name and address the organisations
+    typed are blanked too, as for invitations."""
+    for join_request in JoinRequest.objects.select_for_update().filter(user=user):
+        if join_request.status == JoinRequest.Status.OPEN:
+            join_request.status = JoinRequest.Status.WITHDRAWN
+            join_request.answered_at = timezone.now()
+        if erase:
+            join_request.email = user.email
+            join_request.full_name = user.full_name
+        save_erasing(
+            join_request,
+            by=by,
+            erased={"email", "full_name"},
+            parent=join_request.organisation,
+            note="the person's data was deleted at their request",
         )

@@ -1,13 +1,20 @@
 from django.urls import path
 
-from . import views, views_deletion
+from . import views, views_deletion, views_joining
 
 urlpatterns = [
     path("", views.representative_list, name="representative_list"),
     path("ny/", views.register, name="representative_register"),
     path("<int:pk>/", views.detail, name="representative_detail"),
     path("tilknytninger/<int:pk>/vurder/", views.decide, name="affiliation_decide"),
+    path("foresporsler/", views_joining.join_requests, name="join_requests"),
+    path("foresporsler/<int:pk>/svar/", views_joining.answer, name="join_request_answer"),
     path("meg/", views.me, name="my_representative"),
+    path(
+        "meg/tilknytninger/<int:pk>/avslutt/",
+        views_joining.end_own_affiliation,
+        name="my_affiliation_end",
+    ),
     path("meg/profil/", views.edit_profile, name="my_profile_edit"),
     path("meg/samtykke/", views.health_consent, name="my_health_consent"),
     path("meg/erfaring/", views.edit_experience, name="my_experience"),

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,7 +27,7 @@ from medvirke.core.once import once_per_form
 from medvirke.core.pagecache import cached_page
 from medvirke.organisations.models import Organisation
 
-from . import permissions, services
+from . import permissions, services, services_joining
 from .forms import (
     EmploymentForm,
     EndEmploymentForm,
@@ -79,7 +79,9 @@ def representative_list(request: HttpRequest) -> HttpResponse:
     # The access log is written on every showing, from the rows the list shows.
     content, shown = cached_content_with(
         request,
-        ("representative_list", tuple(sorted(org_ids)), request.get_full_path()),
+        # Per viewer: which rows show health data follows the viewer's own jobs (a
+        # secretariat role as well as the organisations coordinated).
+        ("representative_list", request.user.pk, tuple(sorted(org_ids)), request.get_full_path()),
         lambda: _list_content(request, org_ids),
     )
     permissions.log_list_access_rows(request, shown)
@@ -117,11 +119,19 @@ def _list_content(request: HttpRequest, org_ids: list[int]) -> tuple[str, list[t
         .order_by("user__full_name", "pk")
     )
     if data.get("area"):
-        representatives = representatives.filter(experience_areas=data["area"])
+        # Filtering by area reads health data: only among the people whose health data the
+        # viewer may see, or the filter would tell who has an area the row does not show.
+        representatives = representatives.filter(
+            experience_areas=data["area"],
+            pk__in=Representative.objects.health_visible_to(request.user).values("pk"),
+        )
     if data.get("municipality"):
         representatives = representatives.filter(municipality_id=data["municipality"])
     page = Paginator(representatives, PAGE_SIZE).get_page(request.GET.get("side"))
-    shown = permissions.health_data_rows(page.object_list)
+    visible = permissions.health_visible_ids(request.user, [r.pk for r in page.object_list])
+    for rep in page.object_list:
+        rep.health_visible = rep.pk in visible  # type: ignore[attr-defined]
+    shown = permissions.health_data_rows(page.object_list, visible)
     filters: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "side" and v}
     html = render_to_string(
         "representatives/_list_content.html",
@@ -132,42 +142,66 @@ def _list_content(request: HttpRequest, org_ids: list[int]) -> tuple[str, list[t
             "extra": urlencode(filters),
             "title": LIST_TITLE,
             "next": request.get_full_path(),
+            **_join_request_context(scope, data.get("q", "")),
         },
         request=request,
     )
     return html, shown
 
 
+JOIN_REQUESTS_SHOWN = 50
+
+
+def _join_request_context(scope: list[int], text: str) -> dict[str, Any]:
+    """The requests to join the organisation has sent and not had accepted: only what it
+    typed, who asked, when, and the answer (accepted ones are people in the list above)."""
+    requests = permissions.join_requests_for_coordinator(scope)
+    text = text.strip()
+    if text:
+        requests = requests.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
+    requests = requests.order_by("-created_at", "-pk")
+    shown = list(requests[: JOIN_REQUESTS_SHOWN + 1])
+    return {
+        "join_requests": shown[:JOIN_REQUESTS_SHOWN],
+        "more_join_requests": len(shown) > JOIN_REQUESTS_SHOWN,
+    }
+
+
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
-    """A coordinator registers a candidate; the person is invited to choose a password."""
+    """A coordinator asks a person to join as a user representative. The answer is the same
+    whether or not the address has an account (services_joining.request_to_join): the person
+    is asked and decides, and until then the organisation sees only what it typed."""
     org_ids = permissions.get_coordinator_scope_for_user(request.user)
     organisations = Organisation.objects.filter(pk__in=org_ids).order_by("name")
     form = RegisterCandidateForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            representative, invited = services.register_and_invite(
+            join_request, created = services_joining.request_to_join(
                 email=data["email"],
                 full_name=data["full_name"],
                 organisation=data["organisation"],
                 by=request.user,
             )
-        except (services.AlreadyAffiliated, IntegrityError):
-            # Another coordinator registered the same person a moment ago.
+        except services_joining.AlreadyAffiliated:
             form.add_error("email", already_affiliated_message(data["organisation"]))
+        except IntegrityError:
+            # Another coordinator registered the same new address at the same moment.
+            form.add_error(
+                "email", _("Someone registered this address at the same moment. Try again.")
+            )
         else:
-            if invited:
+            names = {"email": join_request.email}
+            if created:
                 text = _(
-                    "%(name)s is registered with %(org)s and has been sent an e-mail with a "
-                    "link to choose a password."
+                    "We have sent an e-mail to %(email)s. The person is shown as approved "
+                    "once they have accepted."
                 )
             else:
-                text = _("%(name)s is registered with %(org)s and can log in already.")
-            messages.success(
-                request, text % {"name": representative, "org": data["organisation"].name}
-            )
-            return redirect("representative_detail", pk=representative.pk)
+                text = _("A request to %(email)s is already waiting for an answer.")
+            messages.success(request, text % names)
+            return redirect("representative_list")
     title = _("Register a user representative")
     return render(
         request,
@@ -193,12 +227,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "own": own,
             "affiliations": affiliations,
             "trail": [] if own else _list_trail(),
-            **_profile_context(representative),
+            **_profile_context(representative, health),
         },
     )
 
 
-def _profile_context(representative: Representative) -> dict[str, Any]:
+def _profile_context(representative: Representative, health: bool = True) -> dict[str, Any]:
     languages = dict(Representative.Language.choices)
     levels = dict(Level.CHOICES)
     today = timezone.localdate()
@@ -209,7 +243,8 @@ def _profile_context(representative: Representative) -> dict[str, Any]:
         "languages": [languages[code] for code in representative.languages if code in languages],
         "levels": [levels[code] for code in representative.wished_levels if code in levels],
         "wished_areas": list(representative.wished_areas.all()),
-        "experience_areas": list(representative.experience_areas.all()),
+        # Health data: not even read for a viewer the rule does not allow.
+        "experience_areas": list(representative.experience_areas.all()) if health else [],
         "employments": employments,
         "engagements": list(representative.external_engagements.all()),
     }
@@ -218,16 +253,24 @@ def _profile_context(representative: Representative) -> dict[str, Any]:
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Approve or reject an affiliation: only coordinators of that organisation."""
+    """Approve, reject or end an affiliation: only coordinators of that organisation."""
     affiliation = permissions.get_affiliation_for_user(request.user, pk)
     decision = request.POST.get("decision")
-    if decision in ("approve", "reject"):
-        services.decide_affiliation(affiliation, approve=decision == "approve", by=request.user)
-        names = {"name": affiliation.representative, "org": affiliation.organisation.name}
-        if decision == "approve":
-            messages.success(request, _("%(name)s is approved for %(org)s.") % names)
-        else:
-            messages.success(request, _("%(name)s is not approved for %(org)s.") % names)
+    names = {"name": affiliation.representative, "org": affiliation.organisation.name}
+    try:
+        if decision in ("approve", "reject"):
+            services_joining.decide_affiliation(
+                affiliation, approve=decision == "approve", by=request.user
+            )
+            if decision == "approve":
+                messages.success(request, _("%(name)s is approved for %(org)s.") % names)
+            else:
+                messages.success(request, _("%(name)s is not approved for %(org)s.") % names)
+        elif decision == "end":
+            services_joining.end_affiliation(affiliation, by=request.user)
+            messages.success(request, _("%(name)s is no longer registered with %(org)s.") % names)
+    except services_joining.Refused as exc:
+        messages.error(request, str(exc))
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         return redirect(next_url)
@@ -248,6 +291,9 @@ def own_representative(
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         representative = permissions.get_own_representative(request.user)
         if representative is None:
+            if permissions.join_requests_for_person(request.user).open().exists():
+                # Asked to join but not answered yet: the answer is what makes the profile.
+                return redirect("join_requests")
             messages.info(
                 request,
                 _(
@@ -267,7 +313,14 @@ def me(request: HttpRequest, rep: Representative) -> HttpResponse:
     return render(
         request,
         "representatives/me.html",
-        {"rep": rep, "affiliations": affiliations, "title": ME_TITLE, **_profile_context(rep)},
+        {
+            "rep": rep,
+            "affiliations": affiliations,
+            "health": True,  # one's own
+            "open_join_requests": permissions.join_requests_for_person(request.user).open().count(),
+            "title": ME_TITLE,
+            **_profile_context(rep),
+        },
     )
 
 

@@ -17,7 +17,7 @@ from playwright.sync_api import Locator, expect
 
 from medvirke.core.testing import PASSWORD, World
 from medvirke.representatives.models import Representative
-from medvirke.representatives.services import register_candidate
+from medvirke.representatives.testing import register_candidate
 
 from .support import CheckedPage, t
 
@@ -38,10 +38,11 @@ def field_label(verbose_name: str) -> str:
 
 
 def approved_candidate(world: World, name: str) -> Representative:
-    """A representative the coordinator has registered (approved at once in world.user_org).
-    register_candidate() makes an account without a password; this stands in for the step
-    where the person gets one (not walked through here): a password and a verified address,
-    since with mandatory e-mail verification allauth will not log in an unverified one."""
+    """A representative the coordinator has registered and who has accepted (approved in
+    world.user_org). register_candidate() makes an account without a password; this stands in
+    for the step where the person gets one (not walked through here): a password and a
+    verified address, since with mandatory e-mail verification allauth will not log in an
+    unverified one."""
     email = f"{name.lower().replace(' ', '.')}@example.no"
     representative = register_candidate(
         email=email, full_name=name, organisation=world.user_org, by=world.coordinator

@@ -158,6 +158,8 @@ class NominateForm(forms.Form):
             "representative": kind == self.EXISTING,
             "new_full_name": kind == self.NEW,
             "new_email": kind == self.NEW,
+            # A new candidate is asked to join first and nominated later, with a justification.
+            "justification": kind == self.EXISTING,
         }
         present = {name: flag for name, flag in needed.items() if name in self.fields}
         for name, flag in present.items():

@@ -11,7 +11,7 @@ from medvirke.bodies import services
 from medvirke.bodies.models import Body, Call, Nomination, Seat, Term
 from medvirke.core.testing import OrganisationFactory, UserFactory
 from medvirke.organisations.models import Organisation, StaffRole
-from medvirke.representatives import services as rep_services
+from medvirke.representatives import testing as rep_testing
 from medvirke.representatives.models import Representative
 
 TODAY = timezone.localdate()
@@ -41,7 +41,7 @@ def make_council(world: Any, name: str = "Brukerutvalget i Testby HF", **kw: Any
 def candidate(
     world: Any, name: str, organisation: Organisation | None = None, **kw: Any
 ) -> Representative:
-    rep = rep_services.register_candidate(
+    rep = rep_testing.register_candidate(
         email=f"{name.lower().replace(' ', '.')}@example.no",
         full_name=name,
         organisation=organisation or world.user_org,

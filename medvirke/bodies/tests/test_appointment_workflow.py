@@ -10,7 +10,7 @@ from django.utils import timezone
 from medvirke.bodies import services
 from medvirke.bodies.models import Body, Nomination, Seat, Term
 from medvirke.core.models import AuditEvent
-from medvirke.representatives import services as rep_services
+from medvirke.representatives import testing as rep_testing
 from medvirke.representatives.models import EmploymentDeclaration, Representative
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def council(world):  # type: ignore[no-untyped-def]
 
 
 def candidate(world, name: str) -> Representative:  # type: ignore[no-untyped-def]
-    return rep_services.register_candidate(
+    return rep_testing.register_candidate(
         email=f"{name.lower()}@example.no",
         full_name=name,
         organisation=world.user_org,

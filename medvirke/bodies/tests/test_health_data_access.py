@@ -1,5 +1,5 @@
-"""The secretariat of a body handling a person's nomination may read their health data; the
-read is logged."""
+"""The secretariat of a body handling a person's nomination may read their health data if the
+person has consented; the read is logged."""
 
 import pytest
 from django.test import RequestFactory
@@ -8,7 +8,7 @@ from django.utils import timezone
 from medvirke.bodies import services as body_services
 from medvirke.bodies.models import Body
 from medvirke.core.models import AccessLogEntry
-from medvirke.representatives import services
+from medvirke.representatives import services, testing
 from medvirke.representatives.permissions import get_representative_for_user
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def read_as(user, rep):  # type: ignore[no-untyped-def]
 
 
 def test_the_secretariat_handling_an_appointment_may_read(world) -> None:
-    kari = services.register_candidate(
+    kari = testing.register_candidate(
         email="kari@example.no",
         full_name="Kari Nordmann",
         organisation=world.user_org,
@@ -51,6 +51,10 @@ def test_the_secretariat_handling_an_appointment_may_read(world) -> None:
         justification="God kandidat",
         by=world.coordinator,
     )
+    # Without the person's consent the secretariat opens the profile, not the health data.
+    _rep, health = read_as(world.secretary, kari)
+    assert not health and not AccessLogEntry.objects.exists()
+    services.give_health_consent(kari, by=kari.user)
     _rep, health = read_as(world.secretary, kari)
     assert health
     assert AccessLogEntry.objects.filter(actor=world.secretary).count() == 1

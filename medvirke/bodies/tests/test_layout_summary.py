@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from medvirke.core.notify import notify
 from medvirke.organisations.models import StaffRole
-from medvirke.representatives import services as rep_services
+from medvirke.representatives import testing as rep_testing
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_a_renamed_organisation_shows_its_new_name_in_the_switcher(client, world
 
 
 def test_a_new_representative_profile_adds_my_engagements(client, world) -> None:
-    rep = rep_services.register_candidate(
+    rep = rep_testing.register_candidate(
         email="kari.kandidat@example.no",
         full_name="Kari Kandidat",
         organisation=world.user_org,

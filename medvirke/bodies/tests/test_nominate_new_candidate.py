@@ -1,5 +1,6 @@
-"""Inviting a new candidate from the nomination form: registered with the coordinator's
-organisation (approved), invited to choose a password, and nominated, in one transaction."""
+"""Naming a new candidate on the nomination form: the person is asked to join the coordinator's
+organisation (a request they answer themselves, issue 11) and is nominated from the list once
+they have accepted; nobody is registered or nominated without having said yes."""
 
 import html
 import re
@@ -8,13 +9,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
-from medvirke.bodies.models import Call, Nomination
+from medvirke.bodies.models import Nomination
 from medvirke.core.models import AuditEvent, Notification
 from medvirke.core.testing import OrganisationFactory
 from medvirke.organisations.models import Invitation, Organisation
-from medvirke.representatives.models import Affiliation, Representative
+from medvirke.representatives import services_joining
+from medvirke.representatives.models import Affiliation, JoinRequest, Representative
 
 from .participation_support import (
     candidate,
@@ -56,7 +57,7 @@ def test_the_form_offers_to_invite_a_new_candidate(client, world, council) -> No
         assert f'name="{name}"' in page
 
 
-def test_coordinator_invites_and_nominates_a_new_candidate(
+def test_a_new_candidate_is_asked_to_join_and_not_nominated_until_they_accept(
     client, world, council, django_capture_on_commit_callbacks
 ) -> None:
     municipality = OrganisationFactory.create(
@@ -69,25 +70,28 @@ def test_coordinator_invites_and_nominates_a_new_candidate(
     assert response.status_code == 302
     assert response["Location"] == reverse("participation_call", args=[call.pk])
 
-    nora = Representative.objects.select_related("user").get(user__email="nora.ny@example.no")
-    assert nora.user.full_name == "Nora Ny" and nora.user.phone == "+47 900 00 000"
-    assert nora.municipality == municipality and nora.registered_by == world.coordinator
-    assert not nora.user.has_usable_password() and nora.health_consent_at is None
-    affiliation = Affiliation.objects.get(representative=nora)
-    assert affiliation.organisation == world.user_org
-    assert affiliation.status == Affiliation.Status.APPROVED
+    user = User.objects.get(email="nora.ny@example.no")
+    assert user.full_name == "Nora Ny" and user.phone == "+47 900 00 000"
+    assert not user.has_usable_password()
+    assert not Representative.objects.filter(user=user).exists()
+    assert not Affiliation.objects.filter(representative__user=user).exists()
+    assert not Nomination.objects.exists()
+    join_request = JoinRequest.objects.get(user=user)
+    assert join_request.organisation == world.user_org and join_request.municipality == municipality
     invitation = Invitation.objects.get(email="nora.ny@example.no")
     assert invitation.role == "" and invitation.status == "pending"
     assert [m.to for m in mail.outbox if "nora.ny@example.no" in m.to]
+    assert not Notification.objects.filter(user=world.secretary).exists()
+
+    # Nora accepts: she is approved, gets the municipality typed, and can be nominated.
+    services_joining.accept_join_request(join_request, by=user)
+    nora = Representative.objects.get(user=user)
+    assert nora.municipality == municipality and nora.registered_by == world.coordinator
+    response = post_new(client, call, candidate_kind="existing", representative=nora.pk)
+    assert response.status_code == 302
     nomination = Nomination.objects.get(call=call)
     assert nomination.representative == nora
-    assert nomination.justification == "Erfaring som pårørende i rusfeltet"
-    assert nomination.nominated_by == world.coordinator
-    assert Notification.objects.filter(user=world.secretary, subject__contains="Nora Ny").exists()
     assert AuditEvent.objects.for_object(nomination).filter(actor=world.coordinator).exists()
-
-    page = text(client.get(response["Location"]))
-    assert "Nora Ny" in page  # in our nominations, and in the message
 
 
 def test_a_duplicate_address_is_refused_next_to_the_field_and_input_kept(
@@ -116,7 +120,8 @@ def test_name_and_address_are_needed_for_a_new_candidate(client, world, council)
     page = text(response)
     assert 'id="id_new_full_name_error"' in page and 'id="id_new_email_error"' in page
     assert 'id="id_representative_error"' not in page
-    assert not Nomination.objects.exists() and not Invitation.objects.exists()
+    assert not Nomination.objects.exists()
+    assert JoinRequest.objects.count() == 1  # Kari's, from the set-up
 
 
 def test_choosing_from_the_list_needs_a_candidate(client, world, council) -> None:
@@ -131,23 +136,9 @@ def test_choosing_from_the_list_needs_a_candidate(client, world, council) -> Non
     )
 
 
-def test_a_refused_nomination_leaves_no_registration_or_invitation(
-    client, world, council, django_capture_on_commit_callbacks
+def test_without_approved_representatives_asking_a_new_one_is_the_way(
+    client, world, council
 ) -> None:
-    call = open_call(world, council)
-    Call.objects.filter(pk=call.pk).update(closed_at=timezone.now())
-    client.force_login(world.coordinator)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_new(client, call)
-    assert response.status_code == 200
-    page = text(response)
-    assert 'id="id_new_email_error"' in page and 'value="Nora Ny"' in page
-    assert not User.objects.filter(email="nora.ny@example.no").exists()
-    assert not Invitation.objects.exists() and not Nomination.objects.exists()
-    assert not mail.outbox
-
-
-def test_without_approved_representatives_inviting_is_the_way(client, world, council) -> None:
     call = open_call(world, council)
     client.force_login(world.coordinator)
     page = text(client.get(reverse("participation_call", args=[call.pk])))
@@ -156,11 +147,12 @@ def test_without_approved_representatives_inviting_is_the_way(client, world, cou
         "organisation": world.user_org.pk,
         "new_full_name": "Nora Ny",
         "new_email": "nora.ny@example.no",
-        "justification": "Ny kandidat",
+        "justification": "",  # written when she is nominated
     }
     response = client.post(reverse("participation_call", args=[call.pk]), data)
     assert response.status_code == 302
-    assert Nomination.objects.get(call=call).representative.user.email == "nora.ny@example.no"
+    assert JoinRequest.objects.open().get().user.email == "nora.ny@example.no"
+    assert not Nomination.objects.exists()
 
 
 def test_a_coordinator_the_call_was_not_sent_to_cannot_invite_through_it(

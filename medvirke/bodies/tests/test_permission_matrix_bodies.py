@@ -26,6 +26,7 @@ from medvirke.representatives.models import (
     Affiliation,
     EmploymentDeclaration,
     ExperienceArea,
+    JoinRequest,
     Representative,
 )
 from medvirke.representatives.tests.factories import with_health_data
@@ -262,8 +263,9 @@ def _register_candidate(client: Client, s: Scene) -> bool:
             "full_name": "Ny Kandidat",
         },
     )
+    # A request to join the person answers (issue 11), not a representative at once.
     return outcome(
-        r, lambda: Representative.objects.filter(user__email="ny.kandidat@example.no").exists()
+        r, lambda: JoinRequest.objects.filter(user__email="ny.kandidat@example.no").exists()
     )
 
 

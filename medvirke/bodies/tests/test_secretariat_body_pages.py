@@ -15,7 +15,7 @@ from medvirke.bodies.models import Body, Call, Seat, Term
 from medvirke.core.models import AuditEvent
 from medvirke.core.testing import UserFactory, nb
 from medvirke.organisations.models import Organisation, StaffRole
-from medvirke.representatives import services as rep_services
+from medvirke.representatives import testing as rep_testing
 from medvirke.representatives.models import ExperienceArea, Representative
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def make_body(world: Any, name: str = "Brukerutvalget i Testby HF", **kw: Any) -
 
 
 def person(world: Any, name: str, **profile: Any) -> Representative:
-    rep = rep_services.register_candidate(
+    rep = rep_testing.register_candidate(
         email=f"{name.lower().replace(' ', '.')}@example.no",
         full_name=name,
         organisation=profile.pop("organisation", world.user_org),

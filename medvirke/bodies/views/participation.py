@@ -27,6 +27,7 @@ from medvirke.core.once import once_per_form
 from medvirke.core.pagecache import cached_page
 from medvirke.organisations.models import Organisation
 from medvirke.representatives import services as rep_services
+from medvirke.representatives import services_joining as rep_joining
 from medvirke.representatives.models import Affiliation, ExperienceArea, Representative
 from medvirke.representatives.permissions import coordinator_organisation_ids
 
@@ -144,29 +145,34 @@ def call_nominate(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if data is not None and form.is_valid():
         cleaned = form.cleaned_data
-        invited = False
         try:
             if form.invites_new:
-                nomination, invited = services.invite_and_nominate(
-                    call=call,
+                # Asked, not nominated: the person says yes first (issue 11).
+                join_request, created = services.invite_new_candidate(
                     organisation=cleaned["organisation"],
                     email=cleaned["new_email"],
                     full_name=cleaned["new_full_name"].strip(),
                     phone=cleaned["new_phone"],
                     municipality=cleaned["new_municipality"],
-                    justification=cleaned["justification"],
                     by=request.user,
-                    override_reason=cleaned.get("override_reason", ""),
                 )
-            else:
-                nomination = services.nominate(
-                    call=call,
-                    representative=cleaned["representative"],
-                    organisation=cleaned["organisation"],
-                    justification=cleaned["justification"],
-                    by=request.user,
-                    override_reason=cleaned.get("override_reason", ""),
-                )
+                if created:
+                    text = _(
+                        "We have sent an e-mail to %(email)s. When they have accepted, they are "
+                        "among your approved representatives and you can nominate them here."
+                    )
+                else:
+                    text = _("A request to %(email)s is already waiting for an answer.")
+                messages.success(request, text % {"email": join_request.email})
+                return redirect("participation_call", pk=call.pk)
+            nomination = services.nominate(
+                call=call,
+                representative=cleaned["representative"],
+                organisation=cleaned["organisation"],
+                justification=cleaned["justification"],
+                by=request.user,
+                override_reason=cleaned.get("override_reason", ""),
+            )
         except services.NeedsOverrideError as exc:
             form = NominateForm(data, organisations=organisations, needs_override=True)
             form.is_valid()
@@ -175,22 +181,16 @@ def call_nominate(request: HttpRequest, pk: int) -> HttpResponse:
                 "override_reason",
                 _("Give the reason for nominating despite the warning, or choose someone else."),
             )
-        except (rep_services.AlreadyAffiliated, IntegrityError):
+        except (rep_joining.AlreadyAffiliated, IntegrityError):
             # Another coordinator registered the same person a moment ago.
             form.add_error("new_email", already_registered_message(cleaned["organisation"]))
         except services.RefusedError as exc:
             form.add_error("new_email" if form.invites_new else "representative", str(exc))
         else:
-            if invited:
-                text = _(
-                    "%(person)s has been registered with %(org)s, sent an e-mail with a link to "
-                    "choose a password, and nominated. The secretariat has been told."
-                )
-            else:
-                text = _("%(person)s has been nominated. The secretariat has been told.")
             messages.success(
                 request,
-                text % {"person": nomination.representative, "org": nomination.organisation},
+                _("%(person)s has been nominated. The secretariat has been told.")
+                % {"person": nomination.representative},
             )
             return redirect("participation_call", pk=call.pk)
     ours = (
@@ -304,14 +304,12 @@ def _representation_context(
         )
         term.is_upcoming = term.starts_on > today  # type: ignore[attr-defined]
     extra = urlencode({k: v for k, v in request.GET.items() if k != "side" and v})
-    approved = Q(
-        representatives__affiliations__organisation_id__in=mine,
-        representatives__affiliations__status=Affiliation.Status.APPROVED,
-        representatives__deleted_at__isnull=True,
-    )
+    # Counted: the people whose health data the organisation may see — approved (not
+    # pending, rejected or ended) and consenting (Representative.health_shared_with).
+    shared = Representative.objects.active().health_shared_with(mine).values("pk")
     areas = (
         ExperienceArea.objects.annotate(
-            people=Count("representatives", filter=approved, distinct=True)
+            people=Count("representatives", filter=Q(representatives__in=shared), distinct=True)
         )
         .filter(people__gt=0)
         .order_by("sort_order", "name_nb")

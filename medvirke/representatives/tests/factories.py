@@ -5,7 +5,7 @@ from typing import Any
 
 from medvirke.core.testing import PASSWORD, OrganisationFactory, UserFactory
 from medvirke.organisations.models import Organisation, StaffRole
-from medvirke.representatives import services
+from medvirke.representatives import services, testing
 from medvirke.representatives.models import ExperienceArea, Representative
 
 
@@ -14,8 +14,8 @@ def page(response: Any) -> str:
 
 
 def register(world: Any, email: str, name: str, organisation: Any = None) -> Representative:
-    """A representative registered by the world's coordinator (approved at once)."""
-    return services.register_candidate(
+    """A representative the world's coordinator asked to join, who accepted (approved)."""
+    return testing.register_candidate(
         email=email,
         full_name=name,
         organisation=organisation or world.user_org,

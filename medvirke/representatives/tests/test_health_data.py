@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from medvirke.core.models import REDACTED, AccessLogEntry, AuditEvent
 from medvirke.core.testing import OrganisationFactory, UserFactory
 from medvirke.organisations.models import Organisation, StaffRole
-from medvirke.representatives import services
+from medvirke.representatives import services, testing
 from medvirke.representatives.models import ExperienceArea, Representative
 from medvirke.representatives.permissions import get_representative_for_user
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def kari(world) -> Representative:  # type: ignore[no-untyped-def]
-    return services.register_candidate(
+    return testing.register_candidate(
         email="kari@example.no",
         full_name="Kari Nordmann",
         organisation=world.user_org,
@@ -67,6 +67,7 @@ def test_withdrawing_consent_erases_the_health_data(world, kari) -> None:
 
 
 def test_the_coordinator_sees_health_data_and_the_read_is_logged(world, kari) -> None:
+    services.give_health_consent(kari, by=kari.user)
     _rep, health = read_as(world.coordinator, kari)
     assert health
     entry = AccessLogEntry.objects.for_object(kari).get()
@@ -92,9 +93,10 @@ def test_a_coordinator_of_the_parent_organisation_reaches_branch_members(world) 
     branch = OrganisationFactory.create(
         name="Testforeningen Midt", parent=world.user_org, kind=Organisation.Kind.USER_ORG_BRANCH
     )
-    ola = services.register_candidate(
+    ola = testing.register_candidate(
         email="ola@example.no", full_name="Ola", organisation=branch, by=world.coordinator
     )
+    services.give_health_consent(ola, by=ola.user)
     _rep, health = read_as(world.coordinator, ola)
     assert health
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from medvirke.core.models import AccessLogEntry, AuditEvent
 from medvirke.core.testing import OrganisationFactory
 from medvirke.organisations.models import Organisation
-from medvirke.representatives import services
+from medvirke.representatives import services_joining
 from medvirke.representatives.models import Affiliation, EmploymentDeclaration
 
 from .factories import other_coordinator, page, register, with_health_data, with_password
@@ -162,13 +162,32 @@ def test_anonymous_visitor_cannot_decide(client, pending) -> None:
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
 
 
-def test_rejecting_then_approving_again_is_recorded_each_time(client, world, pending) -> None:
+def test_rejecting_is_recorded_and_approving_again_needs_the_persons_yes(
+    client, world, pending
+) -> None:
+    """Once rejected, the coordinator cannot approve the person back by a click: that would
+    reopen their health data without asking them. A new request to join is the way back."""
     events = AuditEvent.objects.filter(changes__has_key="status", object_id=str(pending.pk))
     before = events.count()
     client.force_login(world.coordinator)
     decide(client, pending, "reject")
-    decide(client, pending, "approve")
-    assert events.count() == before + 2
+    response = decide(client, pending, "approve")
+    assert response.status_code == 302
+    assert events.count() == before + 1
     pending.refresh_from_db()
-    services.decide_affiliation(pending, approve=True, by=world.coordinator)  # no change
-    assert events.count() == before + 2
+    assert pending.status == Affiliation.Status.REJECTED
+    services_joining.decide_affiliation(pending, approve=False, by=world.coordinator)  # same
+    assert events.count() == before + 1
+
+
+def test_coordinator_ends_an_approved_affiliation_with_history(client, world, kari) -> None:
+    affiliation = Affiliation.objects.get(representative=kari)
+    client.force_login(world.coordinator)
+    assert 'value="end"' in page(client.get(url(kari)))
+    decide(client, affiliation, "end")
+    affiliation.refresh_from_db()
+    assert affiliation.status == Affiliation.Status.ENDED
+    event = AuditEvent.objects.for_object(affiliation).latest("pk")
+    assert event.action == AuditEvent.Action.ENDED and event.actor == world.coordinator
+    assert event.changes["status"] == ["approved", "ended"]
+    assert client.get(url(kari)).status_code == 403  # ended: the profile is closed to them

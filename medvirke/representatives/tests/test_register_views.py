@@ -1,15 +1,17 @@
-"""A coordinator registers a candidate: the person, the approval, the e-mail, and bad input."""
+"""A coordinator registers a candidate: a request to join the person answers, the e-mail, and
+bad input. (The attacks on it are in test_attack_health_access.py.)"""
 
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
 from medvirke.core.models import AuditEvent
 from medvirke.core.testing import UserFactory, nb
 from medvirke.organisations.models import Invitation
-from medvirke.representatives.models import Affiliation, Representative
+from medvirke.representatives.models import Affiliation, JoinRequest, Representative
 
 from .factories import other_coordinator, page, register
 
@@ -40,43 +42,68 @@ def test_only_coordinators_may_register(client, world, persona) -> None:
     assert not Representative.objects.exists()
 
 
-def test_coordinator_registers_a_candidate_who_gets_an_e_mail_to_choose_a_password(
+def test_coordinator_asks_a_new_person_who_gets_an_e_mail_to_choose_a_password(
     client, world, django_capture_on_commit_callbacks
 ) -> None:
     client.force_login(world.coordinator)
     assert client.get(URL).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, world)
-    rep = Representative.objects.get(user__email="kari.ny@example.no")
     assert response.status_code == 302
-    assert response["Location"] == reverse("representative_detail", args=[rep.pk])
-    assert rep.user.full_name == "Kari Ny" and not rep.user.has_usable_password()
-    affiliation = Affiliation.objects.get(representative=rep)
-    assert affiliation.organisation == world.user_org
-    assert affiliation.status == Affiliation.Status.APPROVED
-    assert affiliation.decided_by == world.coordinator
+    assert response["Location"] == reverse("representative_list")
+    user = type(world.outsider).objects.get(email="kari.ny@example.no")
+    assert user.full_name == "Kari Ny" and not user.has_usable_password()
+    # Asked, not registered: no profile and no affiliation until the person says yes.
+    assert not Representative.objects.filter(user=user).exists()
+    assert not Affiliation.objects.exists()
+    join_request = JoinRequest.objects.get(user=user)
+    assert join_request.organisation == world.user_org
+    assert join_request.status == JoinRequest.Status.OPEN
+    assert join_request.requested_by == world.coordinator
     invitation = Invitation.objects.get(email="kari.ny@example.no")
     assert invitation.role == "" and invitation.invited_by == world.coordinator
     assert mail.outbox[-1].to == ["kari.ny@example.no"]
     assert re.search(r"/invitasjon/\S+/", str(mail.outbox[-1].body))
-    assert AuditEvent.objects.for_object(rep).filter(action=AuditEvent.Action.CREATED).exists()
+    assert reverse("join_requests") in str(mail.outbox[-1].body)
+    event = AuditEvent.objects.for_object(join_request).get()
+    assert event.action == AuditEvent.Action.INVITED and event.actor == world.coordinator
+    assert "user" not in event.changes  # the account behind the address is not recorded
 
 
-def test_a_person_who_already_has_a_password_is_registered_without_an_invitation(
-    client, world
+def test_a_person_who_can_log_in_is_told_in_the_app_and_by_e_mail_not_invited(
+    client, world, django_capture_on_commit_callbacks
 ) -> None:
     UserFactory.create(email="kari.ny@example.no", full_name="Kari Ny")
     client.force_login(world.coordinator)
-    response = post(client, world)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, world)
     assert response.status_code == 302
-    assert Representative.objects.filter(user__email="kari.ny@example.no").exists()
+    assert not Representative.objects.filter(user__email="kari.ny@example.no").exists()
     assert not Invitation.objects.exists()
+    assert JoinRequest.objects.open().filter(user__email="kari.ny@example.no").exists()
+    assert [m.to for m in mail.outbox] == [["kari.ny@example.no"]]
+
+
+def test_registering_again_while_a_request_is_open_does_not_ask_twice(
+    client, world, django_capture_on_commit_callbacks
+) -> None:
+    client.force_login(world.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, world)
+        response = post(client, world, full_name="Kari Igjen")
+    assert response.status_code == 302
+    assert JoinRequest.objects.count() == 1
+    assert len(mail.outbox) == 1
+    message = [str(m) for m in get_messages(response.wsgi_request)][-1]
+    assert message == nb(
+        "A request to %(email)s is already waiting for an answer.", email="kari.ny@example.no"
+    )
 
 
 def test_registering_a_person_already_in_the_organisation_is_refused_next_to_the_e_mail(
     client, world
 ) -> None:
-    register(world, "kari.ny@example.no", "Kari Ny")
+    register(world, "kari.ny@example.no", "Kari Ny")  # asked, and accepted
     client.force_login(world.coordinator)
     response = post(client, world, email="KARI.NY@example.no")
     text = page(response)
@@ -126,5 +153,5 @@ def test_nothing_is_half_saved_when_the_invitation_fails(client, world, monkeypa
     client.raise_request_exception = False
     response = post(client, world)
     assert response.status_code == 500
-    assert not Representative.objects.exists()
+    assert not Representative.objects.exists() and not JoinRequest.objects.exists()
     assert not type(world.outsider).objects.filter(email="kari.ny@example.no").exists()
