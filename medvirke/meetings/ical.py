@@ -20,7 +20,10 @@ def escape_text(value: str) -> str:
 
 
 def utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    # Formatted by hand: strftime's %Y drops the leading zeros of a year before 1000 on Linux
+    # ("10101T…" for year 1), which no calendar can read (RFC 5545 wants four digits).
+    t = moment.astimezone(UTC)
+    return f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}Z"
 
 
 def fold(line: str) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from medvirke.core.forms import BoundedDateField, bound
 from medvirke.core.widgets import FastSelect
 from medvirke.organisations import tree_index
 from medvirke.organisations.models import Organisation
@@ -268,6 +269,7 @@ class _PeriodForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("starts_on", "ends_on"):
             self.fields[name].widget = _date_input()
+            bound(self.fields[name])  # 1900–2100 (core/forms.py)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -335,7 +337,7 @@ class EmploymentForm(_PeriodForm):
 
 
 class EndEmploymentForm(forms.Form):
-    ends_on = forms.DateField(label=_("Ended on"), widget=_date_input())
+    ends_on = BoundedDateField(label=_("Ended on"), widget=_date_input())
 
     def __init__(self, *args: Any, declaration: EmploymentDeclaration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from medvirke.core.forms import BoundedDateField
 from medvirke.organisations.models import Organisation
 from medvirke.representatives.models import Affiliation, Representative
 
@@ -231,7 +232,7 @@ class RepresentationFilterForm(forms.Form):
         label=_("Search by body, owner or representative"), max_length=100, required=False
     )
     kind = forms.ChoiceField(label=_("Kind of body"), required=False)
-    ends_before = forms.DateField(
+    ends_before = BoundedDateField(
         label=_("Term ends before"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

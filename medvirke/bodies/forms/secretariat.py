@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from medvirke.core.forms import PLANNING, BoundedDateField
 from medvirke.representatives.models import ExperienceArea
 
 from ..models import Body, Call, Nomination, Term
@@ -157,7 +158,7 @@ class BodyFilterForm(forms.Form):
     eier = forms.TypedChoiceField(
         label=_("Owner (with units below)"), coerce=int, required=False, empty_value=None
     )
-    slutt_for = forms.DateField(
+    slutt_for = BoundedDateField(
         label=_("Has a term ending before"), required=False, widget=_date_widget()
     )
     ledig = forms.BooleanField(label=_("Has vacant seats"), required=False)
@@ -193,7 +194,9 @@ class CallForm(forms.Form):
         error_messages={"required": _("Choose at least one seat.")},
         help_text=_("Vacant seats, and seats whose term ends within 90 days or has run out."),
     )
-    deadline = forms.DateField(label=_label(Call, "deadline"), widget=_date_widget())
+    deadline = BoundedDateField(
+        label=_label(Call, "deadline"), widget=_date_widget(), date_range=PLANNING
+    )
     recipients = forms.MultipleChoiceField(
         label=_("Ask these organisations and forums"),
         widget=forms.CheckboxSelectMultiple,
@@ -237,8 +240,8 @@ class CallForm(forms.Form):
 
 class AppointForm(forms.Form):
     seat = forms.TypedChoiceField(label=_label(Term, "seat"), coerce=int)
-    starts_on = forms.DateField(label=_label(Term, "starts_on"), widget=_date_widget())
-    ends_on = forms.DateField(label=_label(Term, "ends_on"), widget=_date_widget())
+    starts_on = BoundedDateField(label=_label(Term, "starts_on"), widget=_date_widget())
+    ends_on = BoundedDateField(label=_label(Term, "ends_on"), widget=_date_widget())
     override_reason = forms.CharField(
         label=_("Why appoint despite the warnings"),
         max_length=2000,
@@ -282,7 +285,7 @@ class EndTermForm(forms.Form):
         label=_label(Term, "end_reason"),
         choices=[(v, label) for v, label in Term.EndReason.choices if v != Term.EndReason.REPLACED],
     )
-    ended_on = forms.DateField(label=_label(Term, "ended_on"), widget=_date_widget())
+    ended_on = BoundedDateField(label=_label(Term, "ended_on"), widget=_date_widget())
 
     def __init__(self, *args: Any, term: Term, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

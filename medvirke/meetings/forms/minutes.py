@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from medvirke.core.forms import PLANNING, BoundedDateField
+
 from ..models import AdviceResponse, Case, Meeting, Minutes
 
 # How long the recipient has to answer advice, unless the secretariat says otherwise.
@@ -102,7 +104,7 @@ class AdviceForm(forms.Form):
         empty_value=None,
         help_text=_("Leave both recipients empty to send the advice to the case owner."),
     )
-    due_on = forms.DateField(label=_("Answer due"), widget=_date_widget())
+    due_on = BoundedDateField(label=_("Answer due"), widget=_date_widget(), date_range=PLANNING)
 
     def __init__(self, *args: Any, units: list[Any], people: list[Any], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"due_on": timezone.localdate() + timedelta(days=ANSWER_DAYS)})
@@ -114,8 +116,9 @@ class AdviceForm(forms.Form):
 
 
 class SendForCommentsForm(forms.Form):
-    comment_deadline = forms.DateField(
+    comment_deadline = BoundedDateField(
         label=_("Comments by"),
+        date_range=PLANNING,
         widget=_date_widget(),
         help_text=_("The members are told and may comment until this day."),
     )

@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from medvirke.bodies.models import Body
+from medvirke.core.forms import PLANNING, BoundedDatesFormMixin, BoundedDateTimeField
 
 from .. import services
 from ..models import Case, CaseProposal, Meeting, Paper
@@ -26,8 +27,9 @@ def _label(model: Any, name: str) -> Any:
 
 
 def _datetime_field(label: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return BoundedDateTimeField(
         label=label,
+        date_range=PLANNING,
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
     )
@@ -41,7 +43,7 @@ def _time_field(label: Any) -> forms.TimeField:
     )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(BoundedDatesFormMixin, forms.Form):
     title = forms.CharField(
         label=_label(Meeting, "title"),
         max_length=200,

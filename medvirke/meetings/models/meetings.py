@@ -85,7 +85,11 @@ class Meeting(TrackedModel):
 
     @property
     def papers_due_at(self) -> datetime:
-        return self.starts_at - timedelta(days=self.paper_deadline_days)
+        try:
+            return self.starts_at - timedelta(days=self.paper_deadline_days)
+        except OverflowError:
+            # A meeting stored in year 1 (before the forms bounded dates): its page still shows.
+            return self.starts_at
 
     def has_started(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.starts_at

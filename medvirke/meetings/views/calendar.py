@@ -3,7 +3,7 @@ of the bodies they sit in or run) and one per body, at secret addresses that can
 The feed carries meeting-level information only (time, place, body, the meeting's title and
 a link back): never a case title, so exempt cases cannot leak through a shared calendar."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,12 +19,15 @@ from django.utils.translation import gettext as _
 
 from medvirke.bodies.models import Body
 from medvirke.bodies.permissions import get_body_for_user
+from medvirke.core.forms import EARLIEST, LATEST
 
 from .. import ical, permissions
 from ..models import CalendarFeed, Meeting
 
-# How far back a feed reaches; everything ahead is included.
+# How far back a feed reaches; everything ahead is included (within the days a form accepts).
 FEED_DAYS_BACK = 365
+_EARLIEST_IN_FEEDS = datetime.combine(EARLIEST, time.min, tzinfo=UTC)
+_LATEST_IN_FEEDS = datetime.combine(LATEST, time.max, tzinfo=UTC)
 FEED_MAX_EVENTS = 1000
 
 
@@ -70,7 +73,13 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         raise Http404
     since = timezone.now() - timedelta(days=FEED_DAYS_BACK)
-    meetings = Meeting.objects.filter(ends_at__gte=since).select_related("body")
+    meetings = Meeting.objects.filter(
+        ends_at__gte=since,
+        # A meeting stored in year 1 or 9999 before the forms bounded dates is a typo: it stays
+        # on the meeting pages for the secretariat to correct, but no calendar gets it.
+        starts_at__gte=_EARLIEST_IN_FEEDS,
+        starts_at__lte=_LATEST_IN_FEEDS,
+    ).select_related("body")
     if found.user is not None:
         person: Any = found.user
         if not person.is_active:
