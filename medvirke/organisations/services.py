@@ -60,15 +60,42 @@ def update_organisation(
 
 
 def end_organisation(organisation: Organisation, *, by: Any) -> None:
+    """Mark the organisation ended; an ended organisation gives nobody access through it.
+
+    Every staff role held in it is revoked, each with its own history event (so the history
+    keeps who held which role until when), and its open invitations to a role are withdrawn.
+    Roles held in the organisations below it are left: those are not ended (a clinic may be
+    moved under another HF), and ending one of them ends its own roles the same way. What ends
+    is the reach of this organisation's roles down into them. Invitations without a role (a
+    representative activating their own login) are left too: they give the organisation no
+    access, only the person their own profile.
+    """
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if org.ended_on is None:
             org.ended_on = timezone.localdate()
             save_with_history(org, actor=by, action=AuditEvent.Action.ENDED)
+            note = "the organisation ended"
+            for staff_role in StaffRole.objects.select_related("user", "organisation").filter(
+                organisation=org
+            ):
+                revoke_role(staff_role, by=by, note=note)
+            for invitation in (
+                Invitation.objects.select_for_update()
+                .pending()
+                .filter(organisation=org)
+                .exclude(role="")
+            ):
+                invitation.revoked_at = timezone.now()
+                save_with_history(
+                    invitation, actor=by, action=AuditEvent.Action.REVOKED, parent=org, note=note
+                )
         organisation.ended_on = org.ended_on
 
 
 def reactivate_organisation(organisation: Organisation, *, by: Any) -> None:
+    """Mark an ended organisation active again. The roles and invitations that ended with it
+    stay ended: who should work here now is decided anew, by invitation."""
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if org.ended_on is not None:
@@ -94,7 +121,7 @@ def grant_role(user: Any, organisation: Organisation, role: str, *, by: Any) -> 
     return staff_role
 
 
-def revoke_role(staff_role: StaffRole, *, by: Any) -> None:
+def revoke_role(staff_role: StaffRole, *, by: Any, note: str = "") -> None:
     with transaction.atomic():
         record(
             actor=by,
@@ -105,6 +132,7 @@ def revoke_role(staff_role: StaffRole, *, by: Any) -> None:
                 "user": [str(staff_role.user), None],
                 "role": [staff_role.get_role_display(), None],
             },
+            note=note,
         )
         staff_role.delete()
 
