@@ -138,6 +138,9 @@ CACHES = {
         else {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "medvirke_cache",
+            # Past MAX_ENTRIES Django drops expired rows, then live ones: with its default of
+            # 300, failed logins under 300 made-up e-mails would wipe a real account's counter.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     ),
     "pages": {

@@ -70,3 +70,16 @@ def test_behind_the_proxy_one_attackers_failures_do_not_lock_out_everyone(
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(world.secretary.pk)
+
+
+def test_attack_flood_of_made_up_logins_does_not_wipe_an_accounts_counter(client, world) -> None:
+    # Django's database cache drops live rows past MAX_ENTRIES (300 by default): failed logins
+    # under that many made-up e-mails would reset the counter of the account under attack.
+    shared = caches["default"]
+    assert shared._max_entries >= 100_000  # type: ignore[attr-defined]
+    for guess in range(5):
+        attempt(client, world.secretary.email, f"feil-passord-{guess}")
+    shared.set_many({f"flood-{i}": 1 for i in range(400)}, timeout=300)
+    response = attempt(client, world.secretary.email, PASSWORD)
+    assert "_auth_user_id" not in client.session
+    assert "For mange innloggingsforsøk" in response.content.decode()
