@@ -5,6 +5,7 @@ allauth's, built on this adapter (allauth's own views hard-wire theirs).
 """
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.internal.decorators import login_not_required
 from allauth.socialaccount.models import SocialApp
@@ -13,8 +14,10 @@ from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAu
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from allauth.utils import get_request_param
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse
+from requests import RequestException
 
 from .assertion import ASSERTION_TYPE, client_assertion, load_signing_key
 
@@ -92,10 +95,36 @@ class OIDCProvider(OpenIDConnectProvider):
 
 @login_not_required
 def login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    adapter = OIDCAdapter(request, provider_id)
     try:
-        return OAuth2LoginView.adapter_view(OIDCAdapter(request, provider_id))(request)
+        response = OAuth2LoginView.adapter_view(adapter)(request)
     except SocialApp.DoesNotExist:
         raise Http404 from None
+    if request.method == "GET" and response.status_code == 200:
+        allow_form_to_lead_to_provider(response, adapter)
+    return response
+
+
+def allow_form_to_lead_to_provider(response: HttpResponse, adapter: OIDCAdapter) -> None:
+    """Let this page's "Continue" form be redirected to the provider's authorization endpoint.
+
+    Browsers apply the CSP `form-action` to the redirects after a form too, and a provider's
+    authorization endpoint need not be on its issuer's host (ID-porten's issuer is
+    https://idporten.no, its endpoint https://login.idporten.no/authorize), so settings.py's
+    form-action (the issuers) is not enough. The endpoint comes from the discovery document.
+    """
+    try:
+        endpoint = urlsplit(adapter.authorize_url)
+    except (RequestException, ValueError, KeyError):
+        return  # the provider is unreachable: the login itself will say so
+    if endpoint.scheme not in ("http", "https") or not endpoint.netloc:
+        return
+    policy: dict[str, Any] = dict(settings.SECURE_CSP)
+    policy["form-action"] = [
+        *(policy.get("form-action") or []),
+        f"{endpoint.scheme}://{endpoint.netloc}",
+    ]
+    response._csp_config = policy  # type: ignore[attr-defined]
 
 
 @login_not_required

@@ -79,3 +79,24 @@ def test_an_external_login_with_a_known_email_does_not_log_in_until_connected(
 
     assert "_auth_user_id" not in client.session
     assert not SocialAccount.objects.exists()
+
+
+def test_the_continue_form_may_lead_to_an_authorization_endpoint_on_another_host(
+    world: World, provider: RunningProvider, client: Client, settings
+) -> None:  # type: ignore[no-untyped-def]
+    # As at ID-porten, whose issuer is https://idporten.no and whose login is on
+    # login.idporten.no: the browser applies the page's CSP form-action to the redirect there.
+    app = medvirke_app("idporten", provider.issuer)
+    app["settings"]["openid_configuration_overrides"] = {
+        "authorization_endpoint": "https://login.example.test/authorize"
+    }
+    configure_medvirke(settings, [app])
+
+    response = client.get("/konto/oidc/idporten/login/")
+
+    assert response.status_code == 200
+    form_action = next(
+        d for d in response["Content-Security-Policy"].split(";") if "form-action" in d
+    )
+    assert "https://login.example.test" in form_action.split()
+    assert "'self'" in form_action.split()
