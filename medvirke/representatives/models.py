@@ -306,8 +306,8 @@ class JoinRequest(TrackedModel):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting for an answer")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
+        ACCEPTED = "accepted", _("Said yes")
+        DECLINED = "declined", _("Said no")
         # Closed without an answer: the person's data was deleted at their request.
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
