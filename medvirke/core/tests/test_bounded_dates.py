@@ -58,7 +58,7 @@ def _fields(form_class: type[forms.BaseForm]) -> dict[str, forms.Field]:
     try:
         return dict(form_class().fields)
     except (TypeError, AttributeError, ValueError):
-        return dict(form_class.base_fields)
+        return dict(form_class.base_fields)  # type: ignore[attr-defined]
 
 
 @pytest.mark.django_db

@@ -97,7 +97,7 @@ def test_the_body_figures_match_the_known_advice(world: Any, council: Any, known
         reverse("ledger_body_export", args=[council.body.pk, "csv"]) + f"?aar={known['year']}"
     )
     assert response["Content-Type"].startswith("text/csv")
-    body = b"".join(response.streaming_content).decode("utf-8")  # the CSV streams
+    body = b"".join(response.streaming_content).decode("utf-8")  # type: ignore[attr-defined]
     assert body.startswith("\ufeff")  # Excel reads æøå
     rows = {r[0]: r[1] for r in csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";")}
     for label, value in EXPECTED.items():
@@ -108,7 +108,8 @@ def test_the_body_figures_match_the_known_advice(world: Any, council: Any, known
     response = client.get(
         reverse("ledger_body_export", args=[council.body.pk, "xlsx"]) + f"?aar={known['year']}"
     )
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    sheet = load_workbook(io.BytesIO(content)).active
     cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
     assert cells["Advice given"] == 5 and cells["Median days to answer"] == "15"
 
