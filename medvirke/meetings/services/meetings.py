@@ -23,6 +23,7 @@ from stdnum.no import fodselsnummer
 from medvirke.bodies.models import Body, Seat, Term
 from medvirke.bodies.permissions import can_manage
 from medvirke.bodies.services import secretariat_of
+from medvirke.core.files import files_removed_on_error
 from medvirke.core.history import save_with_history
 from medvirke.organisations.models import Organisation
 from medvirke.representatives.models import Representative
@@ -467,7 +468,9 @@ def publish_paper(
         published_by=by,
         published_at=now,
     )
-    with transaction.atomic():
+    # The file is written before the INSERT; if anything after it fails (the history, the
+    # notices, the COMMIT), it is deleted again instead of lying in MEDIA_ROOT with no row.
+    with files_removed_on_error(paper, "file"), transaction.atomic():
         save_with_history(paper, actor=by, parent=meeting)
         if meeting.status == Meeting.Status.CALLED:
             notify_members(
