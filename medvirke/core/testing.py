@@ -4,6 +4,7 @@ A persona is a user with one role in one organisation of a small tree:
 Helse Testmidt RHF → Testby HF → Klinikk for psykisk helse, plus a user organisation.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,7 @@ def allow_flush_of_append_only_tables() -> None:
     if getattr(original, "lifts_append_only_triggers", False):
         return
 
-    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
         connection = self.connection
         tables = [t for t in APPEND_ONLY_TABLES if t in connection.introspection.table_names()]
         if not tables or connection.vendor not in {"postgresql", "sqlite"}:

@@ -3,6 +3,8 @@ DELETE and (PostgreSQL) TRUNCATE each fail and leave every row. On SQLite DELETE
 succeeded, and on PostgreSQL TRUNCATE did. The test runner's own flush is still let through
 (core.testing.allow_flush_of_append_only_tables), and leaves the triggers in place."""
 
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
@@ -10,7 +12,7 @@ from django.db import DatabaseError, connection, transaction
 from medvirke.core.history import log_access, record
 from medvirke.core.models import AccessLogEntry, AuditEvent
 
-TABLES = {"core_auditevent": AuditEvent, "core_accesslogentry": AccessLogEntry}
+TABLES: dict[str, Any] = {"core_auditevent": AuditEvent, "core_accesslogentry": AccessLogEntry}
 
 
 def write_rows(world) -> None:  # type: ignore[no-untyped-def]

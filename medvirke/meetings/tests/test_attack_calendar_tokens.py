@@ -65,7 +65,7 @@ def test_attack_calendar_feeds_survive_a_password_reset(client, world, council, 
     client.logout()
 
     client.post(reverse("account_reset_password"), {"email": secretary.email})
-    link = re.search(r"https?://[^/\s]+(/konto/password/reset/key/\S+/)", mail.outbox[-1].body)
+    link = re.search(r"https?://[^/\s]+(/konto/password/reset/key/\S+/)", str(mail.outbox[-1].body))
     assert link is not None
     form = client.get(link.group(1), follow=True)
     response = client.post(
