@@ -24,7 +24,8 @@ from django.test import Client
 @contextmanager
 def concurrent_database() -> Iterator[None]:
     """Run the block against a database that several threads can write at once (see above)."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+    sqlite: Any = connection  # the SQLite wrapper's own method, not on the base class
+    if connection.vendor != "sqlite" or not sqlite.is_in_memory_db():
         yield
         return
     connection.ensure_connection()
