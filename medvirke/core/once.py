@@ -9,8 +9,8 @@ PostgreSQL (the unique index makes the second INSERT wait for the first and then
 - the winner runs the view; when the view answers with a redirect (the post/redirect/get of
   every create form here), the redirect's location is stored as the claim's outcome;
 - when the winner did not create anything (the form was re-rendered with errors, a redirect
-  carried an error message, or the view raised), the claim is released, so the same rendering
-  can be sent again;
+  carried an error or info message but no success, or the view raised), the claim is
+  released, so the same rendering can be sent again;
 - a loser creates nothing. It waits up to `WAIT_SECONDS` for the winner: once the winner has an
   outcome, the loser redirects to the same place and says the form was saved once; if the
   winner released the claim, the loser takes it and runs the view itself, so what it typed is
@@ -86,16 +86,22 @@ def _release(key: str) -> None:
     FormSubmission.objects.filter(key=key, outcome="").delete()
 
 
-def _refused(request: HttpRequest) -> bool:
-    # A view that refuses by redirecting says so with an error message; that is no outcome a
-    # second click should be sent to as "saved". Messages queued in this request are not
-    # public API, but the storage has kept them in `_queued_messages` since Django 1.2.
+def _nothing_done(request: HttpRequest) -> bool:
+    # A view that creates nothing and redirects says why: an error ("not vacant any more") or,
+    # in this code base, an info message ("there is already an open call", "nothing was
+    # changed"); a created record is announced with success (or a warning, like a late paper).
+    # Such a redirect is no outcome a second click should be sent to as "saved". Messages
+    # queued in this request are not public API, but the storage has kept them in
+    # `_queued_messages` since Django 1.2.
     queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
-    return any(m.level >= messages.ERROR for m in queued)
+    levels = {m.level for m in queued}
+    if messages.ERROR in levels:
+        return True
+    return messages.INFO in levels and not levels & {messages.SUCCESS, messages.WARNING}
 
 
 def _created_location(request: HttpRequest, response: HttpResponse) -> str:
-    if response.status_code not in (301, 302, 303, 307, 308) or _refused(request):
+    if response.status_code not in (301, 302, 303, 307, 308) or _nothing_done(request):
         return ""
     return str(response.get("Location", ""))[:2000]
 

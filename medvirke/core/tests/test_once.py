@@ -48,6 +48,11 @@ class Counting:
         if self.answer == "refused":
             messages.error(request, "Avvist")
             return redirect("/skjema/")
+        if self.answer == "nothing to do":
+            messages.info(request, "Det finnes allerede")
+            return redirect("/finnes/")
+        if self.answer == "created late":
+            messages.warning(request, "Laget, men for sent")
         if self.answer == "crash":
             raise RuntimeError("boom")
         return redirect(f"/laget/{self.runs}/")
@@ -78,7 +83,7 @@ def test_a_form_rerendered_with_errors_lets_the_same_token_be_sent_again(world) 
     assert view.runs == 2
 
 
-@pytest.mark.parametrize("answer", ["refused", "crash"])
+@pytest.mark.parametrize("answer", ["refused", "nothing to do", "crash"])
 def test_a_refusal_or_an_error_releases_the_token(world, answer) -> None:
     view = Counting(answer)
     if answer == "crash":
@@ -90,6 +95,13 @@ def test_a_refusal_or_an_error_releases_the_token(world, answer) -> None:
     view.answer = "redirect"
     view.view(_request(world.secretary))
     assert view.runs == 2
+
+
+def test_a_creation_announced_with_a_warning_is_an_outcome(world) -> None:
+    view = Counting("created late")
+    view.view(_request(world.secretary))
+    view.view(_request(world.secretary))
+    assert view.runs == 1 and FormSubmission.objects.get().outcome == "/laget/1/"
 
 
 @pytest.mark.parametrize("token", [None, "", "kort", "x" * 65, "ikke et token med mellomrom"])
