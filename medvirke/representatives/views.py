@@ -168,6 +168,7 @@ def _join_request_context(scope: list[int], text: str) -> dict[str, Any]:
 
 
 @login_required
+@once_per_form
 def register(request: HttpRequest) -> HttpResponse:
     """A coordinator asks a person to join as a user representative. The answer is the same
     whether or not the address has an account (services_joining.request_to_join): the person
