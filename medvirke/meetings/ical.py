@@ -1,48 +1,26 @@
-"""A small iCalendar (RFC 5545) writer for the meeting feeds: text values escaped, times in
-UTC, lines folded at 75 octets and ended with CRLF. Hand-written, as the feeds need only
-VEVENTs with a handful of properties."""
+"""The meeting feeds as iCalendar (RFC 5545), written by the `icalendar` package: it escapes
+text, folds lines at 75 octets without splitting a character, ends them with CRLF and writes
+four-digit years. Times go out in UTC (`…Z`), so a feed needs no VTIMEZONE and every calendar
+shows them in its reader's own zone (Europe/Oslo here)."""
 
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-# Control characters are not allowed in TEXT values (RFC 5545 3.3.11), tab excepted.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-LINE_OCTETS = 75
+import icalendar
+
+# Control characters are not allowed in TEXT values (RFC 5545 3.3.11), tab excepted; icalendar
+# passes them through, and a calendar may refuse the whole feed for one in a meeting title.
+# Line breaks stay: icalendar writes them as the escaped `\n`.
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A URI has no escaping at all; icalendar refuses a line break in it rather than dropping it.
+_CONTROL_IN_URI = re.compile(r"[\x00-\x1f\x7f]")
+PRODID = "-//Medvirke//Medvirke//NB"
 
 
-def escape_text(value: str) -> str:
-    """A TEXT value: backslash, semicolon and comma escaped, line breaks as \\n."""
-    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
-    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return value.replace("\n", "\\n")
-
-
-def utc(moment: datetime) -> str:
-    # Formatted by hand: strftime's %Y drops the leading zeros of a year before 1000 on Linux
-    # ("10101T…" for year 1), which no calendar can read (RFC 5545 wants four digits).
-    t = moment.astimezone(UTC)
-    return f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}Z"
-
-
-def fold(line: str) -> str:
-    """Split a content line into lines of at most 75 octets (continuations start with a
-    space), never inside a UTF-8 character."""
-    if len(line.encode()) <= LINE_OCTETS:
-        return line
-    parts: list[str] = []
-    current: list[str] = []
-    size, limit = 0, LINE_OCTETS
-    for char in line:
-        octets = len(char.encode())
-        if size + octets > limit:
-            parts.append("".join(current))
-            current, size, limit = [], 0, LINE_OCTETS - 1  # the leading space counts
-        current.append(char)
-        size += octets
-    parts.append("".join(current))
-    return "\r\n ".join(parts)
+def _text(value: str) -> str:
+    return _CONTROL_IN_TEXT.sub("", value)
 
 
 @dataclass(frozen=True)
@@ -57,34 +35,34 @@ class Event:
     tentative: bool = False
 
 
+def _vevent(event: Event, stamp: datetime) -> icalendar.Event:
+    return icalendar.Event.new(
+        uid=_text(event.uid),
+        stamp=stamp,
+        start=event.starts_at.astimezone(UTC),
+        end=event.ends_at.astimezone(UTC),
+        summary=_text(event.summary),
+        location=_text(event.location) or None,
+        url=_CONTROL_IN_URI.sub("", event.url) or None,
+        description=_text(event.description) or None,
+        status=icalendar.STATUS.TENTATIVE if event.tentative else icalendar.STATUS.CONFIRMED,
+    )
+
+
 def calendar(name: str, events: Iterable[Event], *, now: datetime) -> str:
     """The whole VCALENDAR as text with CRLF line ends."""
-    stamp = utc(now)
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Medvirke//Medvirke//NB",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(name)}",
-    ]
+    # Built by hand rather than with Calendar.new, which gives the calendar a new random UID on
+    # every fetch; a feed is the same calendar each time a client polls it.
+    cal = icalendar.Calendar()
+    cal.add("VERSION", "2.0")
+    cal.add("PRODID", PRODID)
+    cal.add("CALSCALE", "GREGORIAN")
+    cal.add("METHOD", "PUBLISH")
+    # As vText: icalendar would write these two unescaped (it has no type for them), and a body
+    # name with a comma or line break would then break the line.
+    cal.add("NAME", icalendar.vText(_text(name)))
+    cal.add("X-WR-CALNAME", icalendar.vText(_text(name)))
+    stamp = now.astimezone(UTC)
     for event in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{escape_text(event.uid)}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{utc(event.starts_at)}",
-            f"DTEND:{utc(event.ends_at)}",
-            f"SUMMARY:{escape_text(event.summary)}",
-        ]
-        if event.location:
-            lines.append(f"LOCATION:{escape_text(event.location)}")
-        if event.url:
-            # A URI value, not TEXT: no escaping, but no line breaks either.
-            lines.append(f"URL:{_CONTROL.sub('', event.url.replace(chr(10), ''))}")
-        if event.description:
-            lines.append(f"DESCRIPTION:{escape_text(event.description)}")
-        lines.append(f"STATUS:{'TENTATIVE' if event.tentative else 'CONFIRMED'}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        cal.add_component(_vevent(event, stamp))
+    return cal.to_ical().decode()

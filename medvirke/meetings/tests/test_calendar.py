@@ -3,7 +3,10 @@ at secret addresses that can be reset; no case titles in any feed."""
 
 import re
 import secrets
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -45,23 +48,57 @@ def feed_of(client, user) -> str:  # type: ignore[no-untyped-def]
     return reverse("calendar_feed", args=[CalendarFeed.objects.get(user=user).token])
 
 
-# --- the writer -------------------------------------------------------------------------------
+# --- the writer (the icalendar package, with our control-character rule) --------------------
+
+WHEN = datetime(2031, 3, 4, 10, 0, tzinfo=UTC)
+
+
+def one_event(summary: str = "Møte", location: str = "", url: str = "") -> dict[str, str]:
+    event = ical.Event(
+        uid="meeting-1@medvirke",
+        starts_at=WHEN,
+        ends_at=WHEN + timedelta(hours=2),
+        summary=summary,
+        location=location,
+        url=url,
+    )
+    [found] = events(ical.calendar("Rådet", [event], now=WHEN))
+    return found
 
 
 def test_text_is_escaped() -> None:
-    assert ical.escape_text("a,b;c\\d\ne\r\nf") == "a\\,b\\;c\\\\d\\ne\\nf"
-    assert ical.escape_text("bell\x07") == "bell"
+    found = one_event(summary="a,b;c\\d\ne\r\nf bell\x07", location="Rom 1, 2. etg.")
+    assert found["SUMMARY"] == "a\\,b\\;c\\\\d\\ne\\nf bell"
+    assert found["LOCATION"] == "Rom 1\\, 2. etg."
+    assert "URL" not in found and "DESCRIPTION" not in found  # empty fields are left out
+
+
+def test_a_url_loses_line_breaks_instead_of_breaking_the_feed() -> None:
+    assert one_event(url="https://medvirke.example/m\r\n/1")["URL"] == (
+        "https://medvirke.example/m/1"
+    )
 
 
 def test_long_lines_are_folded_at_75_octets_without_splitting_characters() -> None:
-    line = "SUMMARY:" + "Brukerutvalget på Ålesund sjukehus, møte om æøå " * 6
-    folded = ical.fold(line)
-    physical = folded.split("\r\n")
-    assert len(physical) > 1
+    summary = "Brukerutvalget på Ålesund sjukehus, møte om æøå " * 6
+    event = ical.Event(uid="u@m", starts_at=WHEN, ends_at=WHEN, summary=summary)
+    content = ical.calendar("Rådet", [event], now=WHEN)
+    physical = content[:-2].split("\r\n")
     assert all(len(p.encode()) <= 75 for p in physical)
-    assert all(p.startswith(" ") for p in physical[1:])
-    assert folded.replace("\r\n ", "") == line
-    assert ical.fold("SHORT:x") == "SHORT:x"
+    assert any(p.startswith(" ") for p in physical)  # something was folded
+    assert events(content)[0]["SUMMARY"] == summary.replace(",", "\\,")
+
+
+def test_times_are_utc_and_the_calendar_reads_back() -> None:
+    oslo = WHEN.astimezone(ZoneInfo("Europe/Oslo"))
+    event = ical.Event(uid="u@m", starts_at=oslo, ends_at=oslo, summary="Møte", tentative=True)
+    content = ical.calendar("Rådet, Helse Nord", [event], now=WHEN)
+    found = events(content)[0]
+    assert found["DTSTART"] == "20310304T100000Z" and found["STATUS"] == "TENTATIVE"
+    assert "X-WR-CALNAME:Rådet\\, Helse Nord" in unfold(content)
+    parsed = icalendar.Calendar.from_ical(content)
+    [vevent] = parsed.events
+    assert vevent.start == WHEN and str(vevent["UID"]) == "u@m"
 
 
 # --- the person's feed ------------------------------------------------------------------------
@@ -91,7 +128,7 @@ def test_my_feed_is_valid_icalendar_with_my_meetings_only(client, world, council
     first = next(e for e in found if e["UID"].startswith(f"meeting-{meeting.pk}@"))
     assert re.fullmatch(r"\d{8}T\d{6}Z", first["DTSTART"])
     assert re.fullmatch(r"\d{8}T\d{6}Z", first["DTEND"]) and "DTSTAMP" in first
-    assert first["DTSTART"] == ical.utc(meeting.starts_at)
+    assert first["DTSTART"] == meeting.starts_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     assert first["SUMMARY"].startswith(f"{council.body.name}: Budsjett\\, plan\\; og\\nmer")
     assert first["LOCATION"] == "Rom 1" and first["STATUS"] == "CONFIRMED"
     assert first["URL"].startswith(settings.SITE_URL + "/")
