@@ -26,6 +26,11 @@ ACTION_ROLES: dict[str, set[str]] = {
 }
 
 
+# Ending an organisation ends its roles (services.end_organisation); these actions would bring
+# people or units back into it while it is ended, so they wait until it is active again.
+CLOSED_WHEN_ENDED = frozenset({"add_unit", "invite"})
+
+
 def roles_in(user: Any, organisation: Organisation) -> set[str]:
     """The roles `user` holds in `organisation` or above it (one query, cached per request)."""
     if not user.is_authenticated:
@@ -41,6 +46,8 @@ def roles_in(user: Any, organisation: Organisation) -> set[str]:
 def can(user: Any, action: str, organisation: Organisation) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
+    if action in CLOSED_WHEN_ENDED and organisation.ended_on is not None:
+        return False  # nobody, not even an operator, brings new people into an ended one
     if user.is_superuser:
         return True
     return bool(roles_in(user, organisation) & ACTION_ROLES[action])

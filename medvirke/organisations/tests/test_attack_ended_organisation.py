@@ -107,3 +107,26 @@ def test_the_end_button_says_what_ending_does(client, world) -> None:
     client.force_login(world.administrator)
     page = client.get(reverse("organisation_detail", args=[world.clinic.pk])).content.decode()
     assert "avsluttes alle roller her" in page
+
+
+def test_attack_administrator_above_brings_people_into_an_ended_clinic(client, world) -> None:
+    """The HF's administrator (whose role reaches the clinic) and the operator cannot invite
+    anyone into an ended clinic or add units below it until it is active again."""
+    end(client, world.administrator, world.clinic)
+    for actor in (world.administrator, world.superuser):
+        client.force_login(actor)
+        invite = reverse("organisation_invite", args=[world.clinic.pk])
+        assert client.get(invite).status_code == 403
+        response = client.post(
+            invite, {"email": "inn@example.no", "full_name": "Inn", "role": "secretariat"}
+        )
+        assert response.status_code == 403
+        assert (
+            client.get(reverse("organisation_add_unit", args=[world.clinic.pk])).status_code == 403
+        )
+    assert not Invitation.objects.filter(email="inn@example.no").exists()
+    # Active again, the administrator may invite as before.
+    client.force_login(world.administrator)
+    response = client.post(reverse("organisation_end", args=[world.clinic.pk]), {"reactivate": "1"})
+    assert response.status_code == 302
+    assert client.get(reverse("organisation_invite", args=[world.clinic.pk])).status_code == 200
