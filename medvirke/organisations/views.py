@@ -208,6 +208,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = permissions.get_organisation_for_user(request.user, pk, "edit")
     parent = organisation.parent

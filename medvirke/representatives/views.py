@@ -326,6 +326,7 @@ def me(request: HttpRequest, rep: Representative) -> HttpResponse:
 
 
 @own_representative
+@once_per_form
 def edit_profile(request: HttpRequest, rep: Representative) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=rep)
     if request.method == "POST" and form.is_valid():
@@ -419,6 +420,7 @@ def add_employment(request: HttpRequest, rep: Representative) -> HttpResponse:
 
 
 @own_representative
+@once_per_form
 def edit_employment(request: HttpRequest, rep: Representative, pk: int) -> HttpResponse:
     """Correct a declaration (employer, position, dates); the history keeps the old values."""
     declaration = permissions.get_employment_for_user(request.user, pk)
@@ -433,6 +435,7 @@ def edit_employment(request: HttpRequest, rep: Representative, pk: int) -> HttpR
 
 
 @own_representative
+@once_per_form
 def end_employment(request: HttpRequest, rep: Representative, pk: int) -> HttpResponse:
     declaration = permissions.get_employment_for_user(request.user, pk)
     form = EndEmploymentForm(

@@ -1,4 +1,6 @@
-"""Every view wrapped in `once_per_form` (found through the URL configuration) has its form
+"""Every view wrapped in `once_per_form` (found through the URL configuration: the create
+forms, and the edit forms that share their templates, where a double click would otherwise
+meet the stale-edit check) has its form
 rendered here, as the person who uses it, and the form carries the one-time token; every
 form on those pages that carries a token posts to a protected view. A new protected view
 fails until it has a page below. (Which templates' forms must carry it: the classification
@@ -29,7 +31,11 @@ from medvirke.meetings import services
 from medvirke.meetings.links import absence_token
 from medvirke.organisations.models import Invitation, StaffRole
 from medvirke.representatives import services as rep_services
-from medvirke.representatives.models import ExperienceArea, ExternalEngagement
+from medvirke.representatives.models import (
+    EmploymentDeclaration,
+    ExperienceArea,
+    ExternalEngagement,
+)
 
 from .conftest import case, plan
 from .matrix_support import Scene, build_scene
@@ -79,6 +85,7 @@ class Extra:
     term: Term  # Kari's term in the council
     invitation_token: str
     engagement: ExternalEngagement
+    employment: EmploymentDeclaration
     area: ExperienceArea
 
 
@@ -117,6 +124,10 @@ def build_extra(s: Scene) -> Extra:
         representative=s.kari, title="Styremedlem", organisation_name="Foreningen", starts_on=TODAY
     )
     rep_services.save_engagement(engagement, by=s.kari.user)
+    employment = EmploymentDeclaration(
+        representative=s.kari, employer_name="Testby HF", position="Sykepleier", starts_on=TODAY
+    )
+    rep_services.save_employment(employment, by=s.kari.user)
     return Extra(
         sent=sent,
         approved=approved,
@@ -127,6 +138,7 @@ def build_extra(s: Scene) -> Extra:
         term=Term.objects.get(representative=s.kari, seat__body=s.council),
         invitation_token=token,
         engagement=engagement,
+        employment=employment,
         area=ExperienceArea.objects.create(name_nb="Rus", name_en="Substance use"),
     )
 
@@ -142,6 +154,8 @@ def pages(s: Scene, x: Extra) -> dict[str, Page]:
         "meeting_create": same(w.secretary, reverse("meeting_create", args=[s.council.pk])),
         "case_create": same(w.secretary, reverse("case_create", args=[up.pk])),
         "paper_upload": same(w.secretary, reverse("paper_upload", args=[up.pk])),
+        "meeting_edit": same(w.secretary, reverse("meeting_edit", args=[up.pk])),
+        "case_edit": same(w.secretary, reverse("case_edit", args=[s.open_case.pk])),
         "proposal_accept": Page(
             w.secretary,
             reverse("proposal_inbox", args=[s.council.pk]),
@@ -174,6 +188,7 @@ def pages(s: Scene, x: Extra) -> dict[str, Page]:
         "body_create": Page(
             w.administrator, f"{reverse('body_create')}?eier={w.hf.pk}", reverse("body_create")
         ),
+        "body_edit": same(w.secretary, reverse("body_edit", args=[x.group.pk])),
         "call_create": same(w.secretary, reverse("call_create", args=[x.group.pk])),
         "call_for_vacancy": Page(
             w.secretary,
@@ -197,12 +212,17 @@ def pages(s: Scene, x: Extra) -> dict[str, Page]:
         "organisation_add_unit": same(
             w.administrator, reverse("organisation_add_unit", args=[w.hf.pk])
         ),
+        "organisation_edit": same(w.administrator, reverse("organisation_edit", args=[w.hf.pk])),
         "organisation_invite": same(
             w.administrator, reverse("organisation_invite", args=[w.hf.pk])
         ),
         "invitation_accept": same(None, reverse("invitation_accept", args=[x.invitation_token])),
         # representatives
+        "representative_register": same(w.coordinator, reverse("representative_register")),
+        "my_profile_edit": same(kari, reverse("my_profile_edit")),
         "my_employment_add": same(kari, reverse("my_employment_add")),
+        "my_employment_edit": same(kari, reverse("my_employment_edit", args=[x.employment.pk])),
+        "my_employment_end": same(kari, reverse("my_employment_end", args=[x.employment.pk])),
         "my_engagement_add": same(kari, reverse("my_engagement_add")),
         "my_engagement_edit": same(kari, reverse("my_engagement_edit", args=[x.engagement.pk])),
         "experience_area_create": same(w.administrator, reverse("experience_area_create")),

@@ -93,6 +93,7 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = permissions.get_case_for_user(request.user, pk, manage=True)
     meeting_pk = case.meeting_id

@@ -111,6 +111,7 @@ def meeting_create(request: HttpRequest, body_pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = permissions.get_meeting_for_user(request.user, pk, manage=True)
     form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting))

@@ -185,6 +185,7 @@ def body_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
     body = permissions.get_body_for_user(request.user, pk, manage=True)
     form = BodyForm(
