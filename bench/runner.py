@@ -3,7 +3,7 @@
 
 1. Installs Debian's wrk if it is missing (apt-get update only when the install fails).
 2. Drops and creates the PostgreSQL database `medvirke_bench` (127.0.0.1:5432, user postgres),
-   migrates it and runs `gen_data --scale <scale> --seed <seed>`.
+   migrates it and runs `python -m bench.generate --scale <scale> --seed <seed>`.
 3. Runs collectstatic (into bench/results/staticfiles) and starts gunicorn with 2 workers on
    127.0.0.1 with production settings (DEBUG off, manifest static files, random secret key).
 4. Logs in by creating sessions directly and gives wrk the session cookie: as a generated
@@ -255,7 +255,11 @@ def prepare(args: argparse.Namespace) -> None:
     log("migrating")
     manage("migrate", "--noinput", "-v0")
     log(f"generating {args.scale} data (seed {args.seed})")
-    manage("gen_data", "--scale", args.scale, "--seed", str(args.seed))
+    subprocess.run(
+        [sys.executable, "-m", "bench.generate", "--scale", args.scale, "--seed", str(args.seed)],
+        cwd=ROOT,
+        check=True,
+    )
     log("VACUUM ANALYZE (planner statistics as in a database that has been running a while)")
     vacuum_analyze()
     log("collecting static files")
@@ -274,7 +278,7 @@ def django_setup() -> None:
 def choose_targets() -> Targets:
     from django.db.models import Count
 
-    from medvirke.organisations.generator import ORG_EMAIL_SUFFIX
+    from bench.generate.organisations import ORG_EMAIL_SUFFIX
     from medvirke.organisations.models import Organisation, StaffRole
 
     generated = Organisation.objects.filter(email__endswith=ORG_EMAIL_SUFFIX).annotate(
@@ -332,7 +336,7 @@ def ledger_targets(hf: Any) -> dict[str, Any]:
     from django.db.models import Count
     from django.utils import timezone
 
-    from medvirke.bodies.generator import generated_bodies
+    from bench.generate.bodies import generated_bodies
     from medvirke.meetings.models import Advice, Case, Meeting
     from medvirke.meetings.services import follow_up_items
     from medvirke.organisations.models import ANCESTOR_DEPTH
@@ -384,7 +388,7 @@ def biggest_body() -> tuple[Any, Any]:
     of its secretariat."""
     from django.db.models import Count
 
-    from medvirke.bodies.generator import generated_bodies
+    from bench.generate.bodies import generated_bodies
 
     body = (
         generated_bodies()
@@ -425,7 +429,7 @@ def represented_terms(scope: list[int]) -> int:
 def biggest_user_organisation() -> tuple[Any, Any, list[int]]:
     """The generated user organisation with the most approved representatives (its branches
     included), its first coordinator (by e-mail), and the organisations that coordinator sees."""
-    from medvirke.organisations.generator import ORG_EMAIL_SUFFIX
+    from bench.generate.organisations import ORG_EMAIL_SUFFIX
     from medvirke.organisations.models import Organisation, StaffRole
     from medvirke.representatives.permissions import coordinator_organisation_ids
 
@@ -446,7 +450,7 @@ def biggest_user_organisation() -> tuple[Any, Any, list[int]]:
         if best is None or (count, -org.pk) > (best[0], best[1]):
             best = (count, -org.pk, org, role.user, scope)
     if best is None:
-        raise SystemExit("no generated user organisation with a coordinator; run gen_data")
+        raise SystemExit("no generated user organisation with a coordinator; run bench.generate")
     count, _pk, org, user, scope = best
     org.n_representatives = count
     return org, user, scope
@@ -1179,7 +1183,7 @@ def markdown(data: dict[str, Any], pages: list[Page]) -> str:
         f"- Load: `wrk -t{a['threads']} -c{a['connections']}`, {a['duration']} s per page, "
         f"{a['rounds']} alternating rounds (/healthz, then each page, in every round); "
         "wrk, gunicorn and PostgreSQL share the machine",
-        f"- Data: `gen_data --scale {a['scale']} --seed {a['seed']}`; logged in as "
+        f"- Data: `python -m bench.generate --scale {a['scale']} --seed {a['seed']}`; logged in as "
         f"{t['user_email']}, administrator of {t['hf_name']}, unless a page's note (below the "
         "latency table) names another person",
         f"- Other work on the machine: {m['busy_before']:.0%} of the CPUs busy before the "

@@ -1,21 +1,21 @@
-"""`gen_data` for meetings: at small scale the promised numbers of meetings, cases and advice,
-the models' rules kept (attendance included), the same seed gives the same rows, and `--flush`
-removes exactly the generated meeting rows (never the demo's)."""
+"""`bench.generate` for meetings: at small scale the promised numbers of meetings, cases and
+advice, the models' rules kept (attendance included), and the same seed gives the same rows."""
 
 from collections import Counter
 from datetime import timedelta
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
-from django.db.models import Count, Exists, F, Model, OuterRef
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
-from medvirke.bodies.generator import generated_bodies
+import bench.generate
+from bench.generate.bodies import generated_bodies
+from bench.generate.meetings import SCALES, counts, generated_meetings
+from bench.generate.organisations import USER_EMAIL_SUFFIX
 from medvirke.core.models import AuditEvent
 from medvirke.meetings import services
-from medvirke.meetings.generator import SCALES, counts, generated_meetings
 from medvirke.meetings.models import (
     AbsenceNotice,
     Advice,
@@ -27,25 +27,22 @@ from medvirke.meetings.models import (
     Minutes,
     Paper,
 )
-from medvirke.organisations.generator import USER_EMAIL_SUFFIX, flush_generated, generated_counts
 
 pytestmark = pytest.mark.django_db
 SMALL = SCALES["small"]
-MODELS: list[type[Model]] = [
-    Meeting,
-    Minutes,
-    Case,
-    Advice,
-    AdviceResponse,
-    AbsenceNotice,
-    Attendance,
-    Paper,
-    AuditEvent,
-]
 
 
-def generate(seed: int = 1, **options: Any) -> None:
-    call_command("gen_data", scale="small", seed=seed, stdout=StringIO(), **options)
+def generate(seed: int = 1) -> None:
+    bench.generate.generate("small", seed)
+
+
+def generated_with(seed: int) -> list[tuple[Any, ...]]:
+    """The snapshot a seed gives, generated in a savepoint that is rolled back afterwards."""
+    with transaction.atomic():
+        generate(seed)
+        result = snapshot()
+        transaction.set_rollback(True)
+    return result
 
 
 def snapshot() -> list[tuple[Any, ...]]:
@@ -100,7 +97,7 @@ def test_small_scale_has_the_promised_counts() -> None:
         "advice": SMALL.advice,
         "attendance": Attendance.objects.count(),
     }
-    assert generated_counts()["meetings"] == SMALL.meetings
+    assert bench.generate.generated_counts()["meetings"] == SMALL.meetings
     statuses = Counter(Advice.objects.values_list("status", flat=True))
     assert set(statuses) == set(AdviceStatus.values)
     answered = Advice.objects.answered().count() + statuses[AdviceStatus.UNDER_CONSIDERATION]
@@ -156,62 +153,28 @@ def test_generated_meetings_keep_the_rules() -> None:
 
 
 def test_same_seed_gives_the_same_meetings_and_another_does_not() -> None:
-    generate(seed=5)
-    first = snapshot()
+    first = generated_with(5)
 
-    generate(seed=5, flush=True)
-    assert snapshot() == first
-
-    generate(seed=6, flush=True)
-    assert snapshot() != first
+    assert generated_with(5) == first
+    assert generated_with(6) != first
 
 
-def test_flush_removes_exactly_the_generated_rows_and_leaves_the_demo() -> None:
-    call_command("load_demo", stdout=StringIO())
-    before = {model: set(model._default_manager.values_list("pk", flat=True)) for model in MODELS}
-    demo_cases = list(Case.objects.order_by("pk").values())
-
-    generate(seed=1)
-    assert Meeting.objects.count() == len(before[Meeting]) + SMALL.meetings
-    generate(seed=2, flush=True)
-    assert Meeting.objects.count() == len(before[Meeting]) + SMALL.meetings
-
-    flush_generated()
-
-    after = {model: set(model._default_manager.values_list("pk", flat=True)) for model in MODELS}
-    assert after == before
-    assert list(Case.objects.order_by("pk").values()) == demo_cases
-    assert not any(generated_counts().values())
-
-
-def test_flush_refuses_when_a_real_case_hangs_on_a_generated_meeting(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_meeting_planned_through_the_application_is_not_taken_for_generated() -> None:
     generate(seed=1)
     meeting = Meeting.objects.filter(status=Meeting.Status.PLANNED).first()
     assert meeting is not None
-    real = services.add_case(
-        meeting.body,
-        title="En ekte sak",
-        kind=Case.Kind.DISCUSSION,
-        meeting=meeting,
-        by=world.superuser,
-        no_individual_patient=True,
-    )
-    before = generated_counts()
 
-    with pytest.raises(CommandError, match="Cannot delete"):
-        generate(seed=1, flush=True)
-    assert generated_counts() == before
-    assert Case.objects.filter(pk=real.pk).exists()
-    # A meeting planned through the application is never taken for generated data.
     planned = services.plan_meeting(
         meeting.body,
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
         by=meeting.created_by,
     )
+
     assert planned.created_by.email.endswith(USER_EMAIL_SUFFIX)
     assert generated_bodies().filter(pk=meeting.body_id).exists()
     assert not generated_meetings().filter(pk=planned.pk).exists()
+    assert generated_meetings().count() == SMALL.meetings
 
 
 def test_held_meetings_have_attendance_with_notices_and_deputies() -> None:

@@ -1,18 +1,16 @@
-"""`gen_data`: the benchmark world has the promised shape and is reproducible from its seed."""
+"""`bench.generate`: the benchmark world has the promised shape, is reproducible from its
+seed, writes no history, and refuses to generate over generated rows (there is no flush)."""
 
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.db import transaction
 
+from bench.generate import GeneratedDataExists, generate, generated_counts, modules
+from bench.generate.__main__ import main
+from bench.generate.organisations import SCALES, USER_EMAIL_SUFFIX
 from medvirke.accounts.models import User
-from medvirke.organisations.generator import (
-    SCALES,
-    USER_EMAIL_SUFFIX,
-    app_generators,
-    flush_generated,
-    generated_counts,
-)
+from medvirke.core.models import AuditEvent
 from medvirke.organisations.models import Organisation, StaffRole
 
 K = Organisation.Kind
@@ -25,9 +23,20 @@ def names() -> list[str]:
     return [row[0] for row in orgs] + [" ".join(row) for row in people]
 
 
+def names_for(seed: int) -> list[str]:
+    """The names a seed gives, generated in a savepoint that is rolled back afterwards."""
+    with transaction.atomic():
+        generate("small", seed)
+        result = names()
+        transaction.set_rollback(True)
+    return result
+
+
 @pytest.mark.django_db
 def test_small_scale_has_the_promised_counts_and_every_role() -> None:
-    call_command("gen_data", scale="small", seed=3, stdout=StringIO())
+    out = StringIO()
+    assert main(["--scale", "small", "--seed", "3"], out=out) == 0
+    assert "Generated small scale (seed 3)" in out.getvalue()
 
     expected = {
         K.RHF: SMALL.rhf,
@@ -54,8 +63,8 @@ def test_small_scale_has_the_promised_counts_and_every_role() -> None:
         assert (org.parent.kind if org.parent else None) == parent_kind.get(org.kind), org
         assert org.org_number == ""
 
-    # Staff are the generated people without a representative profile (the apps above add
-    # those; see bodies/tests/test_gen_data_bodies.py).
+    # Staff are the generated people without a representative profile (the modules after
+    # organisations add those; see bench/test_generate_bodies.py).
     staff = User.objects.filter(representative__isnull=True)
     assert staff.count() == SMALL.staff_users
     assert staff.filter(email__endswith=USER_EMAIL_SUFFIX).count() == SMALL.staff_users
@@ -73,44 +82,40 @@ def test_small_scale_has_the_promised_counts_and_every_role() -> None:
 
 @pytest.mark.django_db
 def test_same_seed_gives_the_same_names_and_another_seed_does_not() -> None:
-    call_command("gen_data", scale="small", seed=11, stdout=StringIO())
-    first = names()
+    first = names_for(11)
 
-    with pytest.raises(CommandError, match="--flush"):
-        call_command("gen_data", scale="small", seed=11)
-
-    call_command("gen_data", scale="small", seed=11, flush=True, stdout=StringIO())
-    assert names() == first
-
-    call_command("gen_data", scale="small", seed=12, flush=True, stdout=StringIO())
-    assert names() != first
+    assert names_for(11) == first
+    assert names_for(12) != first
 
 
 @pytest.mark.django_db
-def test_flush_removes_only_generated_rows(world) -> None:  # type: ignore[no-untyped-def]
-    before_orgs = Organisation.objects.count()
-    before_users = User.objects.count()
-    before_roles = StaffRole.objects.count()
-    call_command("gen_data", scale="small", seed=1, stdout=StringIO())
+def test_generating_over_generated_rows_is_refused_and_changes_nothing() -> None:
+    generate("small", 1)
+    before = generated_counts()
 
-    flush_generated()
-
-    assert Organisation.objects.count() == before_orgs
-    assert User.objects.count() == before_users
-    assert StaffRole.objects.count() == before_roles
-    counts = generated_counts()
-    assert {"organisations", "users"} <= set(counts)
-    assert not any(counts.values()), counts
+    with pytest.raises(GeneratedDataExists, match="fresh database"):
+        generate("small", 2)
+    assert main(["--scale", "small", "--seed", "2"], out=StringIO()) == 1
+    assert generated_counts() == before
 
 
 @pytest.mark.django_db
-def test_every_apps_generator_is_found_in_layer_order() -> None:
-    names = [module.__name__ for module in app_generators()]
+def test_generated_rows_write_no_history_by_design(world) -> None:  # type: ignore[no-untyped-def]
+    history = AuditEvent.objects.count()
 
-    assert names[:3] == [
-        "medvirke.organisations.generator",
-        "medvirke.representatives.generator",
-        "medvirke.bodies.generator",
+    generate("small", 1)
+
+    # Bulk data for measuring, not anybody's changes; the demo world's history is untouched.
+    assert AuditEvent.objects.count() == history
+    assert User.objects.filter(email__endswith=USER_EMAIL_SUFFIX).exists()
+
+
+def test_the_modules_run_lowest_layer_first() -> None:
+    assert [module.__name__ for module in modules()] == [
+        "bench.generate.organisations",
+        "bench.generate.representatives",
+        "bench.generate.bodies",
+        "bench.generate.meetings",
     ]
-    for module in app_generators():
-        assert module.STEPS and callable(module.counts) and callable(module.flush)
+    for module in modules():
+        assert module.STEPS and callable(module.counts)

@@ -3,12 +3,10 @@ meeting of the HF's busiest body with its cases and papers, measured as that bod
 secretariat; the body's ledger as the same person, the HF's ledger as its administrator; all
 three under both targets, answering 200 with the figures the notes promise."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 
+from bench.generate import generate
 from bench.runner import build_pages, choose_targets, logged_in_client, measure_queries
 from medvirke.bodies.models import Body
 from medvirke.core.testing import nb
@@ -20,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_meeting_and_ledger_pages_are_measured_as_the_right_people(settings) -> None:  # type: ignore[no-untyped-def]
     settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
-    call_command("gen_data", scale="small", seed=1, stdout=StringIO())
+    generate("small", 1)
 
     t = choose_targets()
     pages = {page.key: page for page in build_pages(t)}

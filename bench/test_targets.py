@@ -1,11 +1,9 @@
 """The benchmark's choice of pages and people on generated data (small scale): every page
 answers 200 to its own person, and each person has one session shared by their pages."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
+from bench.generate import generate
 from bench.runner import build_pages, choose_targets, measure_queries, page_cookies
 from medvirke.bodies.models import Body
 from medvirke.organisations.models import StaffRole
@@ -15,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_council_pages_are_measured_as_their_own_people(settings) -> None:  # type: ignore[no-untyped-def]
     settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
-    call_command("gen_data", scale="small", seed=1, stdout=StringIO())
+    generate("small", 1)
 
     targets = choose_targets()
     pages = {page.key: page for page in build_pages(targets)}

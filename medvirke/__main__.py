@@ -2,7 +2,7 @@
 
 medvirke demo      migrate, load demo data, print the demo logins, serve on 127.0.0.1:8000
 medvirke serve     migrate and serve with gunicorn (production)
-medvirke <cmd>     any Django management command (migrate, createsuperuser, gen_data, ...)
+medvirke <cmd>     any Django management command (migrate, createsuperuser, load_demo, ...)
 """
 
 import os

@@ -1,5 +1,5 @@
-"""Generated councils and groups for benchmarks: `gen_data` runs these steps after the
-organisations' and the representatives' (see organisations/generator.py for the protocol).
+"""Generated councils and groups for the benchmark: `bench.generate` runs these steps after the
+organisations' and the representatives' (see organisations.py).
 
 National scale: 2,000 bodies spread over the generated organisations (a forum body for each
 forum, a regional council per RHF, a trust council per HF first; then youth councils, user
@@ -13,9 +13,7 @@ coordinators.
 
 Generated bodies are those owned by a generated organisation that have no history of their own:
 every body made through the application has a history row from the moment it was created,
-generated rows have none (they are bulk data, not anybody's changes), so `flush` never deletes
-a real body; a real body under a generated organisation makes the organisations' flush fail
-instead, and nothing changes.
+generated rows have none (they are bulk data, not anybody's changes).
 """
 
 import itertools
@@ -31,19 +29,13 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from medvirke.accounts.models import User
+from medvirke.bodies.models import Body, Call, Nomination, Seat, Term
 from medvirke.core.models import AuditEvent
-from medvirke.organisations.generator import (
-    ORG_EMAIL_SUFFIX,
-    UNIT_TOPICS,
-    USER_EMAIL_SUFFIX,
-    Context,
-    bulk,
-)
 from medvirke.organisations.models import Organisation, StaffRole
-from medvirke.representatives.generator import generated as generated_representatives
 from medvirke.representatives.models import ExperienceArea, Representative
 
-from .models import Body, Call, Nomination, Seat, Term
+from .organisations import ORG_EMAIL_SUFFIX, UNIT_TOPICS, Context, bulk
+from .representatives import generated as generated_representatives
 
 K = Organisation.Kind
 B = Body.Kind
@@ -59,7 +51,7 @@ class BodyScale:
     ended_share: float = 0.08
 
 
-# Keyed by the organisations' scale names (`gen_data --scale`).
+# Keyed by the organisations' scale names (`bench.generate --scale`).
 SCALES: dict[str, BodyScale] = {
     "national": BodyScale(bodies=2_000, terms=25_000, open_calls=150),
     # The ten bodies of the small world are mostly forums and councils (every forum, RHF and HF
@@ -567,20 +559,3 @@ def counts() -> dict[str, int]:
         "bodies": bodies.count(),
         "terms": Term.objects.filter(seat__body__in=bodies).count(),
     }
-
-
-def flush() -> dict[str, int]:
-    """Generated people's terms and nominations in generated bodies, the calls generated staff
-    opened there, then the bodies (their seats and secretariat links go with them). Anything
-    else left in those bodies is PROTECTed and makes the flush fail."""
-    bodies = generated_bodies()
-    generated_person = {"representative__user__email__endswith": USER_EMAIL_SUFFIX}
-    deleted: Counter[str] = Counter()
-    for queryset in (
-        Term.objects.filter(seat__body__in=bodies, **generated_person),
-        Nomination.objects.filter(call__body__in=bodies, **generated_person),
-        Call.objects.filter(body__in=bodies, opened_by__email__endswith=USER_EMAIL_SUFFIX),
-        bodies,
-    ):
-        deleted.update(queryset.delete()[1])
-    return dict(deleted)

@@ -1,5 +1,5 @@
-"""Generated meetings for benchmarks: `gen_data` runs this step after the bodies' (see
-organisations/generator.py for the protocol).
+"""Generated meetings for the benchmark: `bench.generate` runs this step after the bodies' (see
+organisations.py).
 
 National scale: 50,000 meetings over the generated bodies (councils and forums meet more often
 than groups; an ended body's meetings stop before it ended), about two months apart, from some
@@ -10,25 +10,22 @@ from public access. 150,000 pieces of advice in the advice and consultation case
 meetings, sent to the body's owner with a due date, most answered (followed, partly, not
 followed, under consideration; some answers changed, some came after the due date), the rest
 open and partly overdue. The held meetings have attendance: who was there, came late or left
-early, who sent an absence notice and which deputy was called in (generator_attendance.py).
+early, who sent an absence notice and which deputy was called in (meetings_attendance.py).
 Meetings of the last year have papers, the notice and most cases' papers, a few late
-(generator_papers.py; the files themselves are not stored). Dissents and proposals are not
+(meetings_papers.py; the files themselves are not stored). Dissents and proposals are not
 generated.
 
 Speed: the meetings go in with bulk_create, the big tables (cases, advice, answers, minutes,
-attendance, absence notices, papers) as plain rows with ids given here (insert_rows), and flush
-deletes one statement per table. On a busy two-core machine the national step took 39 s on
-SQLite and 77 s on PostgreSQL, its flush 11 s and 28 s (bulk_create and QuerySet.delete took
-200 s and 116 s on SQLite). With attendance (180,000 rows, 14,000 absence notices) and papers
-(118,000 rows) the whole national `gen_data` took 107 s on PostgreSQL on a quiet two-core
-machine (49 s of Python CPU, 43 s before them), its flush 46 s.
+attendance, absence notices, papers) as plain rows with ids given here (insert_rows). On a busy
+two-core machine the national step took 39 s on SQLite and 77 s on PostgreSQL (bulk_create took
+200 s on SQLite). With attendance (180,000 rows, 14,000 absence notices) and papers (118,000
+rows) the whole national generation took 107 s on PostgreSQL on a quiet two-core machine (49 s
+of Python CPU, 43 s before them).
 
 Generated rows have no history rows: they are bulk data for measuring, not anybody's changes.
 That is also how they are told apart from real ones: a meeting is generated if its body is
-(bodies/generator.py), a generated person planned it and it has no history of its own; every
-meeting planned through the application has a history row from the start, so `flush` never
-deletes a real one, and a real case, paper or minutes under a generated meeting makes the flush
-fail (PROTECT) with nothing changed.
+(bodies.py), a generated person planned it and it has no history of its own; every meeting
+planned through the application has a history row from the start.
 """
 
 import random
@@ -43,26 +40,13 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection
-from django.db.models import PROTECT, RESTRICT, CharField, Exists, Model, OuterRef, ProtectedError
-from django.db.models.deletion import get_candidate_relations_to_delete
+from django.db.models import CharField, Exists, Model, OuterRef
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from medvirke.bodies import generator as bodies_generator
-from medvirke.bodies.generator import generated_bodies
 from medvirke.bodies.models import Body
 from medvirke.core.models import AuditEvent
-from medvirke.organisations.generator import UNIT_TOPICS, USER_EMAIL_SUFFIX, Context
-
-from .generator_attendance import (
-    ATTENDANCE_COLUMNS,
-    NOTICE_COLUMNS,
-    AttendanceRows,
-    terms_by_body,
-)
-from .generator_papers import COLUMNS as PAPER_COLUMNS
-from .generator_papers import PaperRows
-from .models import (
+from medvirke.meetings.models import (
     AbsenceNotice,
     Advice,
     AdviceResponse,
@@ -73,7 +57,19 @@ from .models import (
     Minutes,
     Paper,
 )
-from .permissions import ANSWERING_ROLES
+from medvirke.meetings.permissions import ANSWERING_ROLES
+
+from . import bodies as bodies_generator
+from .bodies import generated_bodies
+from .meetings_attendance import (
+    ATTENDANCE_COLUMNS,
+    NOTICE_COLUMNS,
+    AttendanceRows,
+    terms_by_body,
+)
+from .meetings_papers import COLUMNS as PAPER_COLUMNS
+from .meetings_papers import PaperRows
+from .organisations import UNIT_TOPICS, USER_EMAIL_SUFFIX, Context
 
 Row = tuple[Any, ...]
 
@@ -85,7 +81,7 @@ class MeetingScale:
     advice: int
 
 
-# Keyed by the organisations' scale names (`gen_data --scale`).
+# Keyed by the organisations' scale names (`bench.generate --scale`).
 SCALES: dict[str, MeetingScale] = {
     "national": MeetingScale(meetings=50_000, cases=400_000, advice=150_000),
     "small": MeetingScale(meetings=200, cases=1_500, advice=500),
@@ -614,14 +610,6 @@ def generated_meetings() -> Any:
     ).exclude(Exists(history))
 
 
-def _without_history(queryset: Any, model: type[Model]) -> Any:
-    history = AuditEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(model),
-        object_id=Cast(OuterRef("pk"), output_field=CharField()),
-    )
-    return queryset.exclude(Exists(history))
-
-
 def counts() -> dict[str, int]:
     meetings = generated_meetings()
     return {
@@ -630,45 +618,3 @@ def counts() -> dict[str, int]:
         "advice": Advice.objects.filter(case__meeting__in=meetings).count(),
         "attendance": Attendance.objects.filter(meeting__in=meetings).count(),
     }
-
-
-def flush() -> dict[str, int]:
-    """The generated meetings and, below them, their generated attendance, absence notices,
-    papers, minutes, cases, advice and answers, the lowest first. Anything real left under them is
-    PROTECTed and makes the flush fail, with nothing changed."""
-    meetings = generated_meetings()
-    cases = _without_history(Case.objects.filter(meeting__in=meetings), Case)
-    advice = _without_history(Advice.objects.filter(case__in=cases), Advice)
-    deleted: Counter[str] = Counter()
-    for queryset in (
-        # Attendance first: a deputy's row names the notice they stood in for.
-        _without_history(Attendance.objects.filter(meeting__in=meetings), Attendance),
-        _without_history(AbsenceNotice.objects.filter(meeting__in=meetings), AbsenceNotice),
-        _without_history(Paper.objects.filter(meeting__in=meetings), Paper),
-        _without_history(AdviceResponse.objects.filter(advice__in=advice), AdviceResponse),
-        advice,
-        _without_history(Minutes.objects.filter(meeting__in=meetings), Minutes),
-        cases,
-        meetings,
-    ):
-        deleted.update(delete_protected(queryset))
-    return dict(deleted)
-
-
-def delete_protected(queryset: Any) -> dict[str, int]:
-    """Delete the rows in one statement, refusing as PROTECT would if any row elsewhere still
-    refers to one of them. QuerySet.delete() loads every row to collect what depends on it,
-    which took about two minutes for the national scale's 400,000 cases on SQLite; here each
-    relation is one EXISTS query and the delete one DELETE … WHERE id IN (…)."""
-    model = queryset.model
-    relations: list[Any] = list(get_candidate_relations_to_delete(model._meta))
-    if any(rel.on_delete not in (PROTECT, RESTRICT) for rel in relations):
-        return dict(queryset.delete()[1])  # cascades: let Django collect them
-    for rel in relations:
-        blocking = rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": queryset})
-        if blocking.exists():
-            raise ProtectedError(
-                f"{rel.related_model._meta.label} rows refer to generated {model._meta.label} rows",
-                set(blocking[:5]),
-            )
-    return {model._meta.label: queryset._raw_delete(queryset.db)}

@@ -1,4 +1,4 @@
-"""Generated attendance for the held meetings (a part of meetings/generator.py's step).
+"""Generated attendance for the held meetings (a part of meetings.py's step).
 
 Everyone holding a term in the body on the meeting day (leaders, members, observers; deputies
 only when called in) has an attendance row: most were there from the start to the end, a few came
@@ -20,8 +20,7 @@ from typing import Any
 from django.db import connection
 
 from medvirke.bodies.models import Seat, Term
-
-from .models import AbsenceNotice, Attendance, Meeting
+from medvirke.meetings.models import AbsenceNotice, Attendance, Meeting
 
 Row = tuple[Any, ...]
 R = Seat.Role

@@ -1,4 +1,4 @@
-"""Generated meeting papers (a part of meetings/generator.py's step).
+"""Generated meeting papers (a part of meetings.py's step).
 
 Meetings called or held within the last year have papers, as a secretariat publishes them: the
 notice with the agenda for the meeting as a whole, a case paper (saksframlegg) for most cases and
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import connection
 
-from .models import Meeting, Paper
+from medvirke.meetings.models import Meeting, Paper
 
 Row = tuple[Any, ...]
 RECENT_DAYS = 365

@@ -1,63 +1,41 @@
-"""Generated data for benchmarks and load tests: a Norway-sized world of invented rows.
+"""Generated organisations and staff for the benchmark (the first steps of `bench.generate`).
 
-`generate(SCALES["national"], seed=1)` builds 4 RHF, 20 HF with clinics and units, 357
-municipalities, 456 NAV offices, 40 user organisations with regional branches, 2 forums and 2,000
-staff users holding every kind of role; the apps above add 10,000 representatives
-(representatives/generator.py) and 2,000 councils and groups with 25,000 terms
-(bodies/generator.py). The same seed always gives the same names and structure.
+`SCALES["national"]` is 4 RHF, 20 HF with clinics and units, 357 municipalities, 456 NAV
+offices, 40 user organisations with regional branches, 2 forums and 2,000 staff users holding
+every kind of role; the modules after this one add 10,000 representatives
+(representatives.py), 2,000 councils and groups with 25,000 terms (bodies.py) and 50,000
+meetings with their cases, advice, attendance and papers (meetings.py). The same seed always
+gives the same names and structure.
 
 Names look Norwegian but are built from parts (places, people); the four RHF carry the real
 region names. Organisation numbers stay blank (they would need valid check digits).
 
-Generated rows are marked so they can be found and removed again without touching anything
-else: users have e-mail addresses ending in ``@gen.medvirke.test`` and organisations have
-``postmottak@<slug>.gen.medvirke.test``. See `generated_counts()` and `flush_generated()`.
+Generated rows are marked: users have e-mail addresses ending in ``@gen.medvirke.test`` and
+organisations have ``postmottak@<slug>.gen.medvirke.test`` (the benchmark picks its people and
+objects by these marks). Each module has `STEPS` (functions taking the shared `Context`, run in
+module order, lowest layer first) and `counts()` (its generated rows already in the database).
 
-Apps above organisations add their own generated rows (representatives, councils and their
-terms) without this module importing them: every installed app may have a `generator` module
-(found by name, in INSTALLED_APPS order, which is the layer order, as `load_demo` finds each
-app's `demo.py`) with
-
-- `STEPS`: functions taking the shared `Context`, run after the steps of the apps below;
-- `counts() -> dict[str, int]`: its generated rows already in the database;
-- `flush() -> dict[str, int]`: delete its generated rows (run before the apps below flush theirs,
-  so nothing they PROTECT is still referred to); rows deleted per model.
-
-This module follows the same protocol for organisations and staff. `generate()`,
-`generated_counts()` and `flush_generated()` run every app's generator.
-
-Generated rows have no history (AuditEvent) rows: they are bulk data for measuring, inserted
-with bulk_create, not changes anybody made.
-
-Extending: each kind of data has its own `gen_*` function taking the shared `Context`; add a new
-function to `STEPS` (and, if its rows need explicit removal, to `flush`).
+Generated rows have no history (AuditEvent) rows, by design: they are bulk data for measuring,
+inserted with bulk_create, not changes anybody made. Every change the benchmark makes while it
+measures goes through the services and is recorded (bench/writer.py).
 """
 
-import importlib
-import importlib.util
 import random
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from types import ModuleType
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
-from django.db.models import Q
-from django.db.models.signals import post_delete
 from django.utils import timezone
 
 from medvirke.accounts.models import User
-from medvirke.core.layout import bump_layout
+from medvirke.organisations.models import Organisation, StaffRole
 
-from .models import Invitation, Organisation, StaffRole
-from .signals import role_changed, touch
+from . import GEN_PASSWORD
 
 K = Organisation.Kind
 R = StaffRole.Role
@@ -65,8 +43,6 @@ R = StaffRole.Role
 GEN_DOMAIN = "gen.medvirke.test"
 USER_EMAIL_SUFFIX = "@" + GEN_DOMAIN
 ORG_EMAIL_SUFFIX = "." + GEN_DOMAIN
-# Every generated person can log in with this password (the hash is computed once).
-GEN_PASSWORD = "medvirke-gen-2026"  # noqa: S105 (invented people on test data)
 BATCH_SIZE = 500
 
 
@@ -603,53 +579,11 @@ def generated_users() -> Any:
     return User.objects.filter(email__endswith=USER_EMAIL_SUFFIX)
 
 
-@contextmanager
-def without_delete_receiver(
-    receiver: Callable[..., Any], sender: type[models.Model]
-) -> Iterator[None]:
-    """Delete in bulk without a receiver that runs a query per row: the caller does its work
-    once, set-based, afterwards (the per-row updates made flushing the national scale take
-    about 45 s on PostgreSQL)."""
-    connected = post_delete.disconnect(receiver, sender=sender)
-    try:
-        yield
-    finally:
-        if connected:
-            post_delete.connect(receiver, sender=sender)
-
-
 def counts() -> dict[str, int]:
     return {
         "organisations": generated_organisations().count(),
         "users": generated_users().count(),
     }
-
-
-def flush() -> dict[str, int]:
-    orgs = generated_organisations()
-    users = generated_users()
-    deleted: Counter[str] = Counter()
-
-    def count(result: tuple[int, dict[str, int]]) -> None:
-        deleted.update(result[1])
-
-    count(
-        Invitation.objects.filter(
-            Q(organisation__in=orgs) | Q(invited_by__in=users) | Q(accepted_by__in=users)
-        ).delete()
-    )
-    roles = StaffRole.objects.filter(Q(organisation__in=orgs) | Q(user__in=users))
-    touched = list(roles.values_list("user_id", "organisation_id"))
-    with without_delete_receiver(role_changed, StaffRole):
-        count(roles.delete())
-    count(users.delete())
-    # Parents are PROTECTed; generated organisations only have generated parents, so detach first.
-    orgs.update(parent=None)
-    count(orgs.delete())
-    # What role_changed does per role, once for the people and organisations still here.
-    bump_layout(sorted({user for user, _org in touched}))
-    touch(sorted({org for _user, org in touched}))
-    return dict(deleted)
 
 
 def summarise(ctx: Context) -> dict[str, int]:
@@ -659,46 +593,3 @@ def summarise(ctx: Context) -> dict[str, int]:
     for role, n in sorted(Counter(r.role for r in ctx.roles).items()):
         summary[f"staff_roles.{role}"] = n
     return summary
-
-
-# --- Entry points: every app's generator ----------------------------------------------------
-
-
-def app_generators() -> list[ModuleType]:
-    """The `generator` modules of the installed medvirke apps, lowest layer first (this one
-    included). Found by name, so this app does not import the apps above it."""
-    found = []
-    for config in apps.get_app_configs():
-        name = f"{config.name}.generator"
-        if config.name.startswith("medvirke.") and importlib.util.find_spec(name) is not None:
-            found.append(importlib.import_module(name))
-    return found
-
-
-def generated_counts() -> dict[str, int]:
-    """Generated rows already in the database, per kind over every app (all zero when there are
-    none)."""
-    result: dict[str, int] = {}
-    for module in app_generators():
-        result.update(module.counts())
-    return result
-
-
-@transaction.atomic
-def flush_generated() -> dict[str, int]:
-    """Delete generated rows only, the highest app first; returns rows deleted per model."""
-    deleted: Counter[str] = Counter()
-    for module in reversed(app_generators()):
-        deleted.update(module.flush())
-    return dict(deleted)
-
-
-@transaction.atomic
-def generate(scale: Scale, seed: int) -> dict[str, int]:
-    """Run every app's steps, lowest layer first, with one `random.Random(seed)`; returns row
-    counts per kind (the apps above add theirs to `ctx.summary`)."""
-    ctx = Context(rng=random.Random(seed), scale=scale)
-    for module in app_generators():
-        for step in module.STEPS:
-            step(ctx)
-    return {**summarise(ctx), **ctx.summary}

@@ -1,5 +1,5 @@
-"""Generated representatives for benchmarks: `gen_data` runs these steps after the
-organisations' (see organisations/generator.py for the protocol and the generated-data marks).
+"""Generated representatives for the benchmark: `bench.generate` runs these steps after the
+organisations' (see organisations.py for the steps and the generated-data marks).
 
 National scale: 10,000 people with own experience as patient or relative, each a user with the
 generated e-mail suffix, with a municipality, year of birth, gender and languages; about half
@@ -20,18 +20,15 @@ from typing import Any
 from django.utils import timezone
 
 from medvirke.accounts.models import User
-from medvirke.core.layout import bump_layout
-from medvirke.organisations.generator import (
-    USER_EMAIL_SUFFIX,
-    Context,
-    bulk,
-    new_people,
-    without_delete_receiver,
-)
 from medvirke.organisations.models import Organisation, StaffRole
+from medvirke.representatives.models import (
+    Affiliation,
+    EmploymentDeclaration,
+    ExperienceArea,
+    Representative,
+)
 
-from .models import Affiliation, EmploymentDeclaration, ExperienceArea, Representative
-from .signals import representative_changed
+from .organisations import USER_EMAIL_SUFFIX, Context, bulk, new_people
 
 K = Organisation.Kind
 Status = Affiliation.Status
@@ -45,7 +42,7 @@ class RepresentativeScale:
     employment_share: float = 0.08
 
 
-# Keyed by the organisations' scale names (`gen_data --scale`).
+# Keyed by the organisations' scale names (`bench.generate --scale`).
 SCALES: dict[str, RepresentativeScale] = {
     "national": RepresentativeScale(representatives=10_000),
     "small": RepresentativeScale(representatives=50),
@@ -306,14 +303,3 @@ def generated_representatives() -> Any:
 
 def counts() -> dict[str, int]:
     return {"representatives": generated_representatives().count()}
-
-
-def flush() -> dict[str, int]:
-    """Generated people's profiles, with their affiliations, declarations and areas (cascade).
-    Their users go with the organisations' flush, after this."""
-    reps = generated_representatives()
-    people = list(reps.values_list("user_id", flat=True))
-    with without_delete_receiver(representative_changed, Representative):
-        deleted = reps.delete()[1]
-    bump_layout(people)  # what representative_changed does per row, once
-    return dict(deleted)
