@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "django_tasks_db",  # the task queue table that `medvirke worker` reads
 ]
 
 MIDDLEWARE = [
@@ -127,9 +128,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # record of used TOTP codes there, and a per-process cache would multiply the limit by the
 # number of workers and let a used code through on another worker. Django's DatabaseCache on
 # the project database needs nothing more (its table is made by `migrate`, core/caching.py);
-# Redis when MEDVIRKE_REDIS_URL is set (needs `pip install redis`). The read-page caches keep a
-# per-process cache of their own ("pages"): their keys carry a database stamp, so a change in
-# any worker changes the key everywhere and a stale entry is never served.
+# Redis when MEDVIRKE_REDIS_URL is set (needs `pip install redis`). Pages are not cached.
 MEDVIRKE_REDIS_URL = os.environ.get("MEDVIRKE_REDIS_URL", "")
 CACHES = {
     "default": (
@@ -143,19 +142,7 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     ),
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "medvirke-pages",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
 }
-# `{% cache %}` in templates uses this alias; the same LOCATION shares the pages' memory, so
-# clearing one clears both, as when they were the one default cache.
-CACHES["template_fragments"] = CACHES["pages"]
-
-# Whole read pages cached per viewer under the history stamp (core/pagecache.py); off only to
-# rule it out when looking for a fault.
-MEDVIRKE_PAGE_CACHE = env_bool("MEDVIRKE_PAGE_CACHE", True)
 
 # --- Accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -347,9 +334,18 @@ SECURE_CSP = {
 }
 
 # --- Background work --------------------------------------------------------------------------
-# E-mails go through django.tasks; the immediate backend runs them right after commit. A
-# database-backed worker can be configured here once reminders and digests arrive.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# E-mails go through django.tasks. They are queued in the database (django-tasks-db) and sent by
+# `medvirke worker` (started by `medvirke serve` and `medvirke demo`), which also runs the daily
+# jobs (core/scheduler.py), so a slow or failing mail server never holds up a request. Tests run
+# every task at once, in the request, unless a test configures the database backend itself.
+TASKS_IMMEDIATE = env_bool("MEDVIRKE_TASKS_IMMEDIATE", TESTING)
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if TASKS_IMMEDIATE
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 LOGGING = {
     "version": 1,

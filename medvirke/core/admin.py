@@ -1,9 +1,12 @@
+import importlib
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
-from .models import AccessLogEntry, AuditEvent
+from .models import AccessLogEntry, AuditEvent, PeriodicRun
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -54,3 +57,35 @@ class AuditEventAdmin(ReadOnlyAdmin):
 class AccessLogEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "purpose", "object_repr"]
     search_fields = ["object_repr", "purpose"]
+
+
+@admin.register(PeriodicRun)
+class PeriodicRunAdmin(ReadOnlyAdmin):
+    """What the scheduler ran (core/scheduler.py): a failed job shows its traceback here."""
+
+    list_display = ["day", "job", "status", "attempts", "started_at", "finished_at"]
+    list_filter = ["status", "job"]
+
+
+# The task queue of `medvirke worker`: failed e-mails (with their tracebacks) are found here.
+# django-tasks-db registers its own admin, which any staff member with a model permission could
+# open and which shows each task's arguments (an invitation's secret token until it is sent):
+# import it now, before the autodiscovery reaches it, and replace it with a read-only one for
+# the platform operators that leaves the arguments out.
+importlib.import_module("django_tasks_db.admin")
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(ReadOnlyAdmin):
+    list_display = ["enqueued_at", "task_name", "attempt", "status", "run_after", "finished_at"]
+    list_filter = ["status", "task_path"]
+    ordering = ["-enqueued_at"]
+    exclude = ["args_kwargs", "return_value"]
+    readonly_fields = ["attempt"]
+
+    @admin.display(description=_("attempt"))
+    def attempt(self, obj: DBTaskResult) -> int:
+        """Which try of the e-mail this row is (core/tasks.py retries a failed one)."""
+        return int((obj.args_kwargs or {}).get("kwargs", {}).get("attempt", 1))

@@ -353,3 +353,34 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id} {self.outcome or '…'}"
+
+
+class PeriodicRun(models.Model):
+    """One day's run of one periodic job (core/scheduler.py). The unique (job, day) pair is the
+    claim: with several workers, the one whose insert succeeds runs the job and the others skip
+    it, so each job runs once a day. Kept for the operators in the admin (what ran, when, what it
+    said, what failed). Not history: it records the machine's work, not a participation."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    job = models.CharField(_("job"), max_length=100)
+    day = models.DateField(_("day"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    output = models.TextField(_("output"), blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job run")
+        verbose_name_plural = _("periodic job runs")
+        ordering = ["-day", "job"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "day"], name="periodic_run_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day:%Y-%m-%d} {self.status}"

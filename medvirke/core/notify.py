@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 
 from .layout import bump_layout
 from .models import Notification
+from .tasks import MailNotSent, retry_later
 
 Text = str | Promise
 logger = logging.getLogger(__name__)
@@ -119,9 +120,11 @@ def _link(url: str) -> str:
 
 
 @task
-def send_notification_emails(notification_ids: list[int]) -> None:
+def send_notification_emails(notification_ids: list[int], attempt: int = 1) -> None:
     """E-mail each notification to its person (runs after commit through django.tasks).
-    Each is marked as e-mailed once sent, so a retry sends only what is left."""
+    Each is marked as e-mailed once sent, so a retry sends only what is left: those that
+    failed are tried again later (core/tasks.py), and this attempt is recorded as failed."""
+    failed: list[int] = []
     notifications = (
         Notification.objects.filter(pk__in=notification_ids)
         .not_emailed()
@@ -140,8 +143,12 @@ def send_notification_emails(notification_ids: list[int]) -> None:
             send_mail(subject, text, None, [user.email])
         except Exception:  # the rest still go out; this one stays in the app, not e-mailed
             logger.exception("notification %s to user %s not e-mailed", notification.pk, user.pk)
+            failed.append(notification.pk)
             continue
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    if failed:
+        retry_later(send_notification_emails, failed, attempt=attempt)
+        raise MailNotSent(f"{len(failed)} of {len(notification_ids)} notification(s) not e-mailed")
 
 
 def send_digests() -> int:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from medvirke.core.history import record, save_with_history
 from medvirke.core.models import AuditEvent
+from medvirke.core.tasks import retry_later
 
 from .models import Invitation, Organisation, StaffRole
 
@@ -294,8 +295,9 @@ def _account_for_invitation(invitation: Invitation, *, full_name: str, password:
 
 
 @task
-def send_invitation_email(invitation_id: int, token: str, language: str) -> None:
-    """Send the invitation link (runs after commit through django.tasks)."""
+def send_invitation_email(invitation_id: int, token: str, language: str, attempt: int = 1) -> None:
+    """Send the invitation link (runs after commit through django.tasks). A failed send is
+    tried again later (core/tasks.py) and this attempt recorded as failed."""
     invitation = Invitation.objects.select_related("organisation", "invited_by").get(
         pk=invitation_id
     )
@@ -311,4 +313,8 @@ def send_invitation_email(invitation_id: int, token: str, language: str) -> None
             "organisation": invitation.organisation.name,
         }
         body = render_to_string("organisations/email/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    try:
+        send_mail(subject, body, None, [invitation.email])
+    except Exception:
+        retry_later(send_invitation_email, invitation_id, token, language, attempt=attempt)
+        raise

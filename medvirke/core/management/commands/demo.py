@@ -1,7 +1,12 @@
-"""`medvirke demo`: migrate, load the demo data, print the demo logins and serve locally."""
+"""`medvirke demo`: migrate, load the demo data, print the demo logins and serve locally, with
+`medvirke worker` beside the server (stopped with it)."""
 
+import os
+import subprocess
+import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -18,4 +23,18 @@ class Command(BaseCommand):
         call_command("load_demo")
         if not options["no_serve"]:
             self.stdout.write(f"\nMedvirke: http://{options['addrport']}/  (Ctrl+C stops)\n")
-            call_command("runserver", options["addrport"], use_reloader=False)
+            # The worker sends the mail (printed to this console) and runs the daily jobs.
+            worker = None
+            if not settings.TASKS_IMMEDIATE:
+                worker = subprocess.Popen(  # noqa: S603 (fixed command, no shell)
+                    [sys.executable, "-m", "medvirke", "worker", "--parent-pid", str(os.getpid())]
+                )
+            try:
+                call_command("runserver", options["addrport"], use_reloader=False)
+            finally:
+                if worker is not None:
+                    worker.terminate()
+                    try:
+                        worker.wait(timeout=15)
+                    except subprocess.TimeoutExpired:
+                        worker.kill()

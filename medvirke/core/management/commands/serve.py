@@ -1,12 +1,25 @@
-"""`medvirke serve`: migrate, collect static files and run gunicorn (production)."""
+"""`medvirke serve`: migrate, collect static files, start the worker and run gunicorn
+(production)."""
 
 import os
+import subprocess
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """Start `medvirke worker` as a child of this process, which becomes gunicorn's master (execv
+    keeps the process id): gunicorn reaps it if it ends, and it stops itself once the master is
+    gone (--parent-pid), so stopping the server stops the worker too. It shares the server's
+    environment and output. For a worker restarted on its own, run it as its own service."""
+    return subprocess.Popen(  # noqa: S603 (fixed command, no shell)
+        [sys.executable, "-m", "medvirke", "worker", "--parent-pid", str(os.getpid())]
+    )
 
 
 class Command(BaseCommand):
@@ -19,6 +32,13 @@ class Command(BaseCommand):
             default=os.environ.get("MEDVIRKE_WORKERS", str(2 * (os.cpu_count() or 1) + 1)),
         )
         parser.add_argument("--skip-migrate", action="store_true")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            default=os.environ.get("MEDVIRKE_WORKER", "1") == "0",
+            help="Do not start `medvirke worker` (mail, daily jobs): it runs as its own service. "
+            "MEDVIRKE_WORKER=0 does the same.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["skip_migrate"]:
@@ -40,6 +60,8 @@ class Command(BaseCommand):
         ]
         # The new process inherits open descriptors: close the migrate connections first.
         connections.close_all()
+        if not options["no_worker"] and not settings.TASKS_IMMEDIATE:
+            start_worker()
         sys.stdout.flush()
         sys.stderr.flush()
         os.execv(sys.executable, argv)  # noqa: S606 (replaces this process with the server)
