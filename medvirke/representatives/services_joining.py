@@ -168,11 +168,13 @@ def accept_join_request(join_request: JoinRequest, *, by: Any) -> Affiliation:
         if request.user_id != by.pk:
             raise Refused(gettext("Only the person asked can answer this request."))
         if request.status == JoinRequest.Status.ACCEPTED:
-            affiliation = Affiliation.objects.get(
+            earlier = Affiliation.objects.filter(
                 representative__user_id=by.pk, organisation=request.organisation
-            )
+            ).first()
             join_request.status = request.status
-            return affiliation
+            if earlier is None:  # accepted, then the person's data was deleted
+                raise Refused(gettext("This request has already been answered."))
+            return earlier
         if request.status != JoinRequest.Status.OPEN:
             raise Refused(gettext("This request has already been answered."))
         representative = _profile_for(request, by=by)

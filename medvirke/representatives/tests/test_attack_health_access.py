@@ -13,9 +13,6 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from medvirke.bodies.models import Body
-from medvirke.bodies.tests.participation_support import council_fixture  # noqa: F401 (fixture)
-from medvirke.bodies.tests.participation_support import nominate, open_call
 from medvirke.core.models import AccessLogEntry, AuditEvent
 from medvirke.core.testing import UserFactory
 from medvirke.representatives.models import (
@@ -39,7 +36,7 @@ LIST = reverse("representative_list")
 @pytest.fixture
 def kari(world):  # type: ignore[no-untyped-def]
     """Kari: approved by organisation B, consented, with health data; nothing to do with A."""
-    coordinator_b, org_b = other_coordinator()
+    _coordinator_b, org_b = other_coordinator()
     rep = register(world, "kari@example.no", STORED_NAME, organisation=org_b)
     with_health_data(rep, [AREA], HEALTH_TEXT)
     return rep
@@ -347,25 +344,6 @@ def test_attack_a_rejected_row_shows_no_experience_areas_in_list_or_search(
     assert reads_of(kari) == 0
 
 
-def test_the_handling_secretariat_sees_health_data_only_with_consent(
-    client, world, kari, council
-) -> None:
-    org_b = kari.affiliations.get().organisation
-    coordinator_b = org_b.staff_roles.get().user
-    call = open_call(world, council, recipients=[org_b])
-    nominate(world, call, kari, by=coordinator_b, organisation=org_b)
-    client.force_login(world.secretary)
-    response = client.get(profile(kari))
-    assert response.status_code == 200 and HEALTH_TEXT in page(response)
-    assert reads_of(kari) == 1
-    client.force_login(kari.user)
-    client.post(reverse("my_health_consent"), {"action": "withdraw"})
-    client.force_login(world.secretary)
-    response = client.get(profile(kari))
-    assert response.status_code == 200 and 'id="access-log-notice"' not in page(response)
-    assert reads_of(kari) == 1  # nothing shown, nothing logged
-
-
 def test_attack_the_platform_operator_gets_nothing_by_being_superuser(client, world, kari) -> None:
     client.force_login(world.superuser)
     assert client.get(profile(kari)).status_code == 403
@@ -386,10 +364,47 @@ def test_single_and_batch_answers_agree(world, kari) -> None:
     assert health_visible_ids(world.coordinator, [kari.pk]) == set()
 
 
-def test_bodies_register_a_filter_not_a_per_person_check(world) -> None:
-    from medvirke.bodies.permissions import handling_secretariat_scope
-    from medvirke.representatives.permissions import EXTRA_HEALTH_ACCESS
+def test_attack_nobody_but_the_person_ends_their_affiliation_from_their_page(
+    client, world, kari
+) -> None:
+    affiliation = kari.affiliations.get()
+    url = reverse("my_affiliation_end", args=[affiliation.pk])
+    for intruder in (world.coordinator, world.superuser, world.outsider):
+        client.force_login(intruder)
+        assert client.post(url).status_code == 404
+    affiliation.refresh_from_db()
+    assert affiliation.status == Affiliation.Status.APPROVED
+    client.force_login(kari.user)
+    assert client.post(url).status_code == 302
+    affiliation.refresh_from_db()
+    assert affiliation.status == Affiliation.Status.ENDED
+    event = AuditEvent.objects.for_object(affiliation).latest("pk")
+    assert event.actor == kari.user and event.note == "ended by the person"
 
-    assert handling_secretariat_scope in EXTRA_HEALTH_ACCESS
-    assert handling_secretariat_scope(world.outsider) is None
-    assert Body.objects.count() == 0
+
+def test_attack_a_coordinator_cannot_reapprove_an_ended_affiliation(client, world, kari) -> None:
+    """Approving again by a click would reopen the health data without asking the person."""
+    _arrange(client, world, kari, "ended")
+    affiliation = Affiliation.objects.get(representative=kari, organisation=world.user_org)
+    client.force_login(world.coordinator)
+    client.post(reverse("affiliation_decide", args=[affiliation.pk]), {"decision": "approve"})
+    affiliation.refresh_from_db()
+    assert affiliation.status == Affiliation.Status.ENDED
+    assert client.get(profile(kari)).status_code == 403
+    # Asking again is the way back, and the person decides.
+    post_register(client, world, kari.user.email)
+    assert JoinRequest.objects.open().filter(organisation=world.user_org, user=kari.user).exists()
+
+
+def test_a_deletion_withdraws_open_requests_and_blanks_what_was_typed(client, world, kari) -> None:
+    from medvirke.representatives import services
+
+    client.force_login(world.coordinator)
+    post_register(client, world, kari.user.email)
+    services.record_deletion_request(kari, by=kari.user)
+    coordinator_b = kari.affiliations.get().organisation.staff_roles.get().user
+    services.carry_out_deletion(kari, by=coordinator_b)
+    join_request = JoinRequest.objects.get(organisation=world.user_org)
+    assert join_request.status == JoinRequest.Status.WITHDRAWN
+    assert join_request.email.endswith(".invalid") and TYPED_NAME not in join_request.full_name
+    assert TYPED_NAME not in page(client.get(LIST))

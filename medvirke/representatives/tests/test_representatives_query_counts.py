@@ -1,5 +1,6 @@
-"""The list and the profile page run the same number of SQL queries at 10 representatives and
-at 200 (and with as many employments, engagements and affiliations on the profile)."""
+"""The list (with its requests to join, and filtered by area), the profile page and the
+requests page run the same number of SQL queries at 10 representatives and at 200 (and with as
+many employments, engagements, affiliations and requests on the profile)."""
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from medvirke.representatives.models import (
     EmploymentDeclaration,
     ExperienceArea,
     ExternalEngagement,
+    JoinRequest,
     Representative,
 )
 
@@ -66,6 +68,32 @@ def grow(world, kari: Representative, n: int) -> None:  # type: ignore[no-untype
         )
         for _i in range(n - have)
     )
+    # Requests to join: sent by the coordinator's organisation (its list shows them) and to
+    # kari from the new organisations (her requests page shows them).
+    JoinRequest.objects.bulk_create(
+        [
+            *(
+                JoinRequest(
+                    organisation=world.user_org,
+                    user=u,
+                    email=u.email,
+                    full_name=u.full_name,
+                    requested_by=world.coordinator,
+                )
+                for u in users
+            ),
+            *(
+                JoinRequest(
+                    organisation=o,
+                    user=kari.user,
+                    email=kari.user.email,
+                    full_name="Kari",
+                    requested_by=world.coordinator,
+                )
+                for o in orgs
+            ),
+        ]
+    )
 
 
 PAGES = [
@@ -75,7 +103,16 @@ PAGES = [
         lambda kari: reverse("representative_list") + "?q=rep&status=pending",
         "coordinator",
     ),
+    (
+        "list_by_area",
+        lambda kari: (
+            reverse("representative_list")
+            + f"?area={ExperienceArea.objects.get(name_nb='Kreft').pk}"
+        ),
+        "coordinator",
+    ),
     ("profile", lambda kari: reverse("representative_detail", args=[kari.pk]), "coordinator"),
+    ("join_requests", lambda kari: reverse("join_requests"), "kari"),
     ("own_profile", lambda kari: reverse("my_representative"), "kari"),
     ("areas", lambda kari: reverse("experience_area_list"), "administrator"),
 ]
