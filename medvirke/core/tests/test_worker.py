@@ -4,7 +4,6 @@ operators. The rest of the suite runs tasks immediately (settings.TASKS_IMMEDIAT
 
 import re
 import smtplib
-from datetime import timedelta
 
 import pytest
 from django.conf import settings
