@@ -10,8 +10,8 @@ is never taken. Rows are looked up in batches, so memory stays flat however many
 are. `--dry-run` lists what would go and removes nothing. Symbolic links are never followed or
 removed; empty directories are left in place.
 
-Run it daily: the scheduler of the periodic jobs (the honest-speed issue) is to run it; until
-then, a cron job or systemd timer, like `send_digests`.
+It runs daily: `medvirke worker`'s scheduler (core/scheduler.py, the honest-speed issue's)
+starts it at 03:00; by hand it runs like any command.
 
 Examples:
     medvirke cleanup_orphan_files --dry-run
