@@ -95,15 +95,6 @@ class OrganisationFactory(DjangoModelFactory[Organisation]):
     kind = Organisation.Kind.UNIT
 
 
-class StaffRoleFactory(DjangoModelFactory[StaffRole]):
-    class Meta:
-        model = StaffRole
-
-    user = factory.SubFactory(UserFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
-    role = StaffRole.Role.SECRETARIAT
-
-
 @dataclass
 class World:
     """A small organisation tree and one persona per role (all roles held in the HF)."""
@@ -183,18 +174,12 @@ def nb(message: str, **params: Any) -> str:
 
 
 def count_queries(client: Any, url: str) -> int:
-    """SQL queries of one GET of `url` in the steady state: the page is visited once first, so
-    per-person caches (the page layout, core/layout.py) are warm, as they are for every visit
-    but the first after a change. The cold first visit costs at most three queries more
-    (tested in bodies/tests/test_layout_summary.py)."""
+    """SQL queries of one GET of `url`, counted on that first visit: nothing is cached across
+    requests, so what a person's first visit costs is what every visit costs."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import CaptureQueriesContext
 
-    # The whole-page cache (core/pagecache.py) would answer the second visit with three
-    # queries whatever the view does; the view's own queries are what must stay flat.
-    with override_settings(MEDVIRKE_PAGE_CACHE=False):
-        assert client.get(url).status_code == 200, url
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
     assert response.status_code == 200, url
     return len(ctx.captured_queries)

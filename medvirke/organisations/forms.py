@@ -174,7 +174,3 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
-
-
-class SwitchOrganisationForm(forms.Form):
-    organisation = forms.IntegerField()

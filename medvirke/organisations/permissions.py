@@ -86,14 +86,3 @@ def get_invitation_for_user(user: Any, pk: int, organisation: Organisation) -> I
     if not can(user, "invite", organisation):
         raise PermissionDenied
     return invitation
-
-
-def organisations_user_may_invite_to(user: Any) -> list[Organisation]:
-    """Organisations where `user` is an administrator (for the dashboard's shortcuts)."""
-    if not user.is_authenticated:
-        return []
-    return list(
-        Organisation.objects.filter(
-            staff_roles__user=user, staff_roles__role=Role.ADMINISTRATOR
-        ).distinct()
-    )

@@ -62,13 +62,6 @@ def open_deletion_requests_for(user: Any) -> Any:
     ).distinct()
 
 
-def can_carry_out_deletion(user: Any, representative: Representative) -> bool:
-    scope = deletion_scope(user)
-    if scope is None:
-        return False
-    return Representative.objects.filter(scope, pk=representative.pk).exists()
-
-
 def get_deletion_request_for_user(user: Any, pk: int) -> Representative:
     """A representative with an open deletion request that `user` may carry out: 403 for people
     with no such job or a request that is not theirs to handle, 404 once it is carried out."""

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,11 +44,8 @@ class RefusedError(Exception):
 
 
 def url_for(name: str, *args: Any) -> str:
-    """The page a notification links to; empty until the meeting pages exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+    """The page a notification links to."""
+    return reverse(name, args=args)
 
 
 def meeting_url(meeting: Meeting) -> str:

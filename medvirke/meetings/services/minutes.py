@@ -35,7 +35,7 @@ from ..models import (
     MinutesVersion,
 )
 from ..permissions import is_member
-from .meetings import RefusedError, meeting_url, notify_members, url_for, when
+from .meetings import RefusedError, notify_members, url_for, when
 
 
 class StaleEditError(RefusedError):
@@ -212,7 +212,7 @@ def comment_on_minutes(minutes: Minutes, *, text: str, by: Any) -> MinutesCommen
             secretariat_of(current.meeting.body),
             gettext_lazy("Comment on the minutes: %(body)s, %(when)s"),
             gettext_lazy("%(person)s has commented on the draft minutes."),
-            url_for("minutes_edit", current.meeting_id) or meeting_url(current.meeting),
+            url_for("minutes_edit", current.meeting_id),
             params={
                 "body": current.meeting.body,
                 "when": when(current.meeting.starts_at),

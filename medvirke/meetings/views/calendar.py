@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -36,12 +36,8 @@ def feed_url(feed: CalendarFeed) -> str:
 
 
 def meeting_page(meeting: Meeting) -> str:
-    """The meeting's page (absolute), or "my meetings" until the meeting page exists."""
-    try:
-        path = reverse("meeting_detail", args=[meeting.pk])
-    except NoReverseMatch:
-        path = reverse("my_meetings")
-    return settings.SITE_URL + path
+    """The meeting's page, absolute: a calendar opens it outside Medvirke."""
+    return settings.SITE_URL + reverse("meeting_detail", args=[meeting.pk])
 
 
 def _events(meetings: Any, *, with_video: bool) -> list[ical.Event]:
@@ -153,10 +149,6 @@ def body_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         _reset_or_create(request, feed_row, body=body)
         return redirect("body_calendar", pk=body.pk)
-    try:
-        body_url = reverse("body_detail", args=[body.pk])
-    except NoReverseMatch:  # pragma: no cover - the bodies app always has it
-        body_url = ""
     return render(
         request,
         "meetings/member/body_calendar.html",
@@ -166,7 +158,7 @@ def body_calendar(request: HttpRequest, pk: int) -> HttpResponse:
             "url": feed_url(feed_row) if feed_row else "",
             "trail": [
                 {"url": reverse("dashboard"), "label": _("Overview")},
-                {"url": body_url, "label": body.name},
+                {"url": reverse("body_detail", args=[body.pk]), "label": body.name},
             ],
         },
     )
