@@ -141,7 +141,9 @@ def _claim(job: PeriodicJob, day: date, now: datetime) -> PeriodicRun | None:
     return PeriodicRun.objects.get(job=job.name, day=day) if taken else None
 
 
-def run_job(job: PeriodicJob, day: date, run: PeriodicRun) -> bool:
+def run_job(
+    job: PeriodicJob, day: date, run: PeriodicRun, clock: Callable[[], datetime] = timezone.now
+) -> bool:
     """Run `job` for `day` under the claim `run` and record the outcome; True if it succeeded."""
     logger.info("periodic job %s for %s: started (attempt %s)", job.name, day, run.attempts)
     try:
@@ -154,7 +156,7 @@ def run_job(job: PeriodicJob, day: date, run: PeriodicRun) -> bool:
         logger.info("periodic job %s for %s: %s", job.name, day, output)
         run.status = PeriodicRun.Status.SUCCEEDED
         run.output = (output or "")[-OUTPUT_LIMIT:]
-    run.finished_at = timezone.now()
+    run.finished_at = clock()
     run.save(update_fields=["status", "output", "finished_at"])
     return run.status == PeriodicRun.Status.SUCCEEDED
 
@@ -164,13 +166,14 @@ def run_due_jobs(
 ) -> list[str]:
     """Run every job that is due at `now` (default: the clock) and not yet run for its day by
     any worker. Returns the names of the jobs this call ran."""
-    now = now or timezone.now()
+    # A clock passed in (the tests') stands still, for the end of a run too.
+    clock: Callable[[], datetime] = timezone.now if now is None else (lambda: now)
     ran = []
     for job in JOBS if jobs is None else jobs:
-        day = due_day(job, now)
-        claim = _claim(job, day, now)
+        day = due_day(job, clock())
+        claim = _claim(job, day, clock())
         if claim is not None:
-            run_job(job, day, claim)
+            run_job(job, day, claim, clock)
             ran.append(job.name)
     return ran
 
