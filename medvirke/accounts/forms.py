@@ -10,7 +10,7 @@ class ProfileForm(forms.ModelForm):
         fields = ["full_name", "phone", "language", "notification_mode"]
         widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})}
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"

@@ -48,7 +48,7 @@ class _RefusedAsUsedMixin:
 
     def clean_code(self) -> str:
         try:
-            return super().clean_code()  # type: ignore[misc,no-any-return]
+            return super().clean_code()  # type: ignore[misc]
         except forms.ValidationError as error:
             if error.code == "incorrect_code" and self._is_current_code(
                 self.cleaned_data.get("code", "")  # type: ignore[attr-defined]

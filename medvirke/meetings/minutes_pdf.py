@@ -51,7 +51,7 @@ def case_rows(minutes: Minutes) -> list[dict[str, Any]]:
             {
                 "case": case,
                 "conclusion": conclusion,
-                "dissents": conclusion.dissent_list if conclusion else [],  # type: ignore[attr-defined]
+                "dissents": conclusion.dissent_list if conclusion else [],
                 "advice": advice.get(case.pk, []),
                 "takes_advice": case.kind in (Case.Kind.ADVICE, Case.Kind.CONSULTATION),
             }

@@ -90,7 +90,7 @@ class RepresentativeFilterForm(forms.Form):
             ("", _("All")),
             *tree_index.current().of_kind(K.MUNICIPALITY),
         ]
-        self.fields["q"].widget.input_type = "search"  # type: ignore[attr-defined]
+        self.fields["q"].widget.input_type = "search"
         for field in self.fields.values():
             field.widget.attrs["class"] = "ds-input"
 
@@ -223,7 +223,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         value = self.instance.minority_background
-        self.initial["minority_background"] = {True: "yes", False: "no"}.get(value, "")  # type: ignore[call-overload]
+        self.initial["minority_background"] = {True: "yes", False: "no"}.get(value, "")
 
     def clean_birth_year(self) -> int | None:
         year = self.cleaned_data.get("birth_year")

@@ -19,11 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _allauth_rate_limits(settings) -> None:  # type: ignore[no-untyped-def]
+def _allauth_rate_limits(settings) -> None:
     settings.ACCOUNT_RATE_LIMITS = {}  # allauth's defaults, as in production (tests turn them off)
 
 
-def attempt(client, email: str, password: str):  # type: ignore[no-untyped-def]
+def attempt(client, email: str, password: str):
     response = client.post(reverse("account_login"), {"login": email, "password": password})
     clear_process_caches()  # the next attempt lands on a worker with fresh memory
     return response
@@ -76,7 +76,7 @@ def test_attack_flood_of_made_up_logins_does_not_wipe_an_accounts_counter(client
     # Django's database cache drops live rows past MAX_ENTRIES (300 by default): failed logins
     # under that many made-up e-mails would reset the counter of the account under attack.
     shared = caches["default"]
-    assert shared._max_entries >= 100_000  # type: ignore[attr-defined]
+    assert shared._max_entries >= 100_000
     for guess in range(5):
         attempt(client, world.secretary.email, f"feil-passord-{guess}")
     shared.set_many({f"flood-{i}": 1 for i in range(400)}, timeout=300)

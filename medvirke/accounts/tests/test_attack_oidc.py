@@ -36,7 +36,7 @@ def provider() -> Iterator[RunningProvider]:
 
 
 @pytest.fixture
-def connected(world: World, provider: RunningProvider, settings) -> World:  # type: ignore[no-untyped-def]
+def connected(world: World, provider: RunningProvider, settings) -> World:
     """ID-porten asks for the high level, and the secretary has connected her ID-porten login."""
     configure_medvirke(settings, [medvirke_app("idporten", provider.issuer)])
     SocialAccount.objects.create(user=world.secretary, provider="idporten", uid=KARI.sub)

@@ -24,7 +24,7 @@ NOW = 58_000_000  # a fixed 30-second window, so a test never straddles two
 
 
 @pytest.fixture(autouse=True)
-def _fixed_window(monkeypatch) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _fixed_window(monkeypatch) -> Iterator[None]:
     window = {"counter": NOW}
     monkeypatch.setattr(totp, "yield_hotp_counters_from_time", lambda: iter([window["counter"]]))
     yield
@@ -34,13 +34,13 @@ def code(secret: str, counter: int = NOW) -> str:
     return totp.format_hotp_value(totp.hotp_value(secret, counter))
 
 
-def password_step(client, user):  # type: ignore[no-untyped-def]
+def password_step(client, user):
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
     return response
 
 
-def activate_totp(client, user) -> str:  # type: ignore[no-untyped-def]
+def activate_totp(client, user) -> str:
     """Set up an authenticator through the pages, as a person does; returns the code used."""
     password_step(client, user)
     page = client.get(reverse("mfa_activate_totp"))
@@ -58,7 +58,7 @@ def activate_totp(client, user) -> str:  # type: ignore[no-untyped-def]
     return used
 
 
-def refused_as_used(response) -> bool:  # type: ignore[no-untyped-def]
+def refused_as_used(response) -> bool:
     return response.status_code == 200 and "Denne koden er allerede brukt" in (
         response.content.decode()
     )

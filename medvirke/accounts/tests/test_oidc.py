@@ -227,8 +227,8 @@ def test_the_token_request_authenticates_with_an_assertion_to_the_issuer() -> No
 def test_a_private_key_jwt_client_sends_no_secret() -> None:
     app = jwt_app(private_key="unused")
     adapter = adapter_for(app)
-    adapter.get_provider = lambda: SimpleNamespace(app=app)  # type: ignore[method-assign]
-    adapter.get_callback_url = lambda request, app: "https://medvirke.example/cb"  # type: ignore[method-assign]
+    adapter.get_provider = lambda: SimpleNamespace(app=app)
+    adapter.get_callback_url = lambda request, app: "https://medvirke.example/cb"
     client = adapter.get_client(adapter.request, app)
     assert client.consumer_secret == ""
     assert client.basic_auth is False

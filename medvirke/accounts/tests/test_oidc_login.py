@@ -45,7 +45,7 @@ def log_in(client: Client, provider_id: str) -> int:
 
 def test_a_private_key_jwt_client_logs_in_with_its_signed_assertion(
     world: World, provider: RunningProvider, client: Client, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     configure_medvirke(
         settings, [medvirke_app("helseid", provider.issuer, private_key=KEY.private_pem)]
     )
@@ -57,7 +57,7 @@ def test_a_private_key_jwt_client_logs_in_with_its_signed_assertion(
 
 def test_a_private_key_jwt_client_with_the_wrong_key_is_refused_by_the_provider(
     world: World, provider: RunningProvider, client: Client, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     other = ClientKey.generate()
     configure_medvirke(
         settings, [medvirke_app("helseid", provider.issuer, private_key=other.private_pem)]
@@ -70,7 +70,7 @@ def test_a_private_key_jwt_client_with_the_wrong_key_is_refused_by_the_provider(
 
 def test_an_external_login_with_a_known_email_does_not_log_in_until_connected(
     world: World, provider: RunningProvider, client: Client, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # The provider says the person's e-mail is the secretary's, but she has not connected this
     # login from her account: an e-mail claim alone must not open her account.
     configure_medvirke(settings, [medvirke_app("idporten", provider.issuer)])
@@ -83,7 +83,7 @@ def test_an_external_login_with_a_known_email_does_not_log_in_until_connected(
 
 def test_the_continue_form_may_lead_to_an_authorization_endpoint_on_another_host(
     world: World, provider: RunningProvider, client: Client, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # As at ID-porten, whose issuer is https://idporten.no and whose login is on
     # login.idporten.no: the browser applies the page's CSP form-action to the redirect there.
     app = medvirke_app("idporten", provider.issuer)

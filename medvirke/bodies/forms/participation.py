@@ -241,6 +241,6 @@ class RepresentationFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All")), *Body.Kind.choices]  # type: ignore[attr-defined]
-        self.fields["q"].widget.input_type = "search"  # type: ignore[attr-defined]
+        self.fields["q"].widget.input_type = "search"
         for field in self.fields.values():
             field.widget.attrs["class"] = "ds-input"

@@ -18,7 +18,7 @@ TODAY = timezone.localdate()
 
 
 @pytest.fixture
-def council(world):  # type: ignore[no-untyped-def]
+def council(world):
     body = Body(
         name="Brukerutvalget i Testby HF",
         kind=Body.Kind.TRUST_COUNCIL,
@@ -36,7 +36,7 @@ def council(world):  # type: ignore[no-untyped-def]
     return body
 
 
-def candidate(world, name: str) -> Representative:  # type: ignore[no-untyped-def]
+def candidate(world, name: str) -> Representative:
     return rep_testing.register_candidate(
         email=f"{name.lower()}@example.no",
         full_name=name,
@@ -45,7 +45,7 @@ def candidate(world, name: str) -> Representative:  # type: ignore[no-untyped-de
     )
 
 
-def open_call(world, council, seats=None):  # type: ignore[no-untyped-def]
+def open_call(world, council, seats=None):
     return services.open_call(
         body=council,
         seats=seats or services.vacant_seats(council)[:1],
@@ -55,7 +55,7 @@ def open_call(world, council, seats=None):  # type: ignore[no-untyped-def]
     )
 
 
-def nominate(world, call, rep, **kw):  # type: ignore[no-untyped-def]
+def nominate(world, call, rep, **kw):
     return services.nominate(
         call=call,
         representative=rep,
@@ -66,7 +66,7 @@ def nominate(world, call, rep, **kw):  # type: ignore[no-untyped-def]
     )
 
 
-def member_seat(council, rank: int = 1) -> Seat:  # type: ignore[no-untyped-def]
+def member_seat(council, rank: int = 1) -> Seat:
     return council.seats.get(role=Seat.Role.MEMBER, rank=rank)
 
 

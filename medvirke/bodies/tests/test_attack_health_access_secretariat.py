@@ -26,7 +26,7 @@ HEALTH_TEXT = "Lang erfaring som pårørende i rusfeltet"
 
 
 @pytest.fixture
-def kari(world):  # type: ignore[no-untyped-def]
+def kari(world):
     _coordinator_b, org_b = other_coordinator()
     rep = register(world, "kari@example.no", "Kari Nordmann", organisation=org_b)
     with_health_data(rep, ["Rus / TSB"], HEALTH_TEXT)

@@ -45,7 +45,7 @@ pytestmark = pytest.mark.django_db
 SECRET_TEXT = "Pårørende til barn med sjelden diagnose"
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
+def text(response) -> str:
     return html.unescape(response.content.decode())
 
 
@@ -55,7 +55,7 @@ def deleted_name(rep: Representative) -> str:
 
 
 @pytest.fixture
-def kari(world, council):  # type: ignore[no-untyped-def]
+def kari(world, council):
     """Kari with everything a representative can have, one ended term in the council, and a
     deletion request."""
     kari = candidate(world, "Kari Nordmann")
@@ -100,7 +100,7 @@ def kari(world, council):  # type: ignore[no-untyped-def]
     return kari
 
 
-def carry_out_as(client, user, rep):  # type: ignore[no-untyped-def]
+def carry_out_as(client, user, rep):
     client.force_login(user)
     return client.post(reverse("deletion_carry_out", args=[rep.pk]), {"confirm": "on"})
 

@@ -14,7 +14,7 @@ from medvirke.representatives.permissions import get_representative_for_user
 pytestmark = pytest.mark.django_db
 
 
-def read_as(user, rep):  # type: ignore[no-untyped-def]
+def read_as(user, rep):
     request = RequestFactory().get(f"/representanter/{rep.pk}/")
     request.user = user
     return get_representative_for_user(request, rep.pk, purpose="profile")

@@ -29,11 +29,11 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
+def text(response) -> str:
     return html.unescape(response.content.decode())
 
 
-def post_new(client, call, **extra):  # type: ignore[no-untyped-def]
+def post_new(client, call, **extra):
     data = {
         "organisation": call.recipients.first().pk,
         "candidate_kind": "new",

@@ -33,13 +33,13 @@ SEATS_SINGULAR = (
 )
 
 
-def in_english(*users) -> None:  # type: ignore[no-untyped-def]
+def in_english(*users) -> None:
     for user in users:
         user.language = "en"
         user.save()
 
 
-def latest_for(user) -> Notification:  # type: ignore[no-untyped-def]
+def latest_for(user) -> Notification:
     return Notification.objects.filter(user=user).latest("pk")
 
 

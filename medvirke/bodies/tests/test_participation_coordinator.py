@@ -28,11 +28,11 @@ from .participation_support import (
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
+def text(response) -> str:
     return html.unescape(response.content.decode())
 
 
-def post_nomination(client, call, rep, **extra):  # type: ignore[no-untyped-def]
+def post_nomination(client, call, rep, **extra):
     data = {"representative": rep.pk, "justification": "Erfaring fra psykisk helsevern", **extra}
     if "organisation" not in data:
         data["organisation"] = call.recipients.first().pk
@@ -306,7 +306,7 @@ def test_representation_counts_representatives_by_area_without_names(
 # --- query counts ---------------------------------------------------------------------------------
 
 
-def grow(world, council, n: int) -> Call:  # type: ignore[no-untyped-def]
+def grow(world, council, n: int) -> Call:
     """n open calls, n candidates with n current terms, nominations on one call."""
     area = ExperienceArea.objects.first() or ExperienceArea.objects.create(
         name_nb="Område", name_en="Area"
@@ -326,7 +326,7 @@ def grow(world, council, n: int) -> Call:  # type: ignore[no-untyped-def]
     return calls[1]
 
 
-def queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def queries(client, url: str) -> int:
     return count_queries(client, url)
 
 

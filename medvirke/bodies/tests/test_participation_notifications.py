@@ -28,7 +28,7 @@ from .participation_support import (
 pytestmark = pytest.mark.django_db
 
 
-def told(**filters) -> set[str]:  # type: ignore[no-untyped-def]
+def told(**filters) -> set[str]:
     return set(Notification.objects.filter(**filters).values_list("user__email", flat=True))
 
 
@@ -176,7 +176,7 @@ def test_a_rolled_back_step_notifies_nobody(
 # --- reminders before a term ends -----------------------------------------------------------------
 
 
-def term_ending_in(world, council, days: int, name: str) -> Term:  # type: ignore[no-untyped-def]
+def term_ending_in(world, council, days: int, name: str) -> Term:
     rep = candidate(world, name)
     seat = services.vacant_seats(council)[0]
     return Term.objects.create(

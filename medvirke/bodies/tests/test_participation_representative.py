@@ -37,12 +37,12 @@ from .pdftext import pdf_text
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
+def text(response) -> str:
     return html.unescape(response.content.decode())
 
 
 @pytest.fixture
-def kari_term(world, council):  # type: ignore[no-untyped-def]
+def kari_term(world, council):
     kari = candidate(world, "Kari Nordmann")
     call = open_call(world, council)
     return appoint(world, nominate(world, call, kari))
@@ -276,7 +276,7 @@ def test_a_long_mandate_is_summarised_at_a_word_boundary() -> None:
 
 
 @pytest.fixture
-def kari_with_data(world, council, kari_term):  # type: ignore[no-untyped-def]
+def kari_with_data(world, council, kari_term):
     kari = kari_term.representative
     area = ExperienceArea.objects.create(name_nb="Sjeldne diagnoser", name_en="Rare diagnoses")
     kari.health_consent_at = timezone.now()

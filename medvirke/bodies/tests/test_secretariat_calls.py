@@ -61,7 +61,7 @@ def appoint_data(nomination: Nomination, chosen: Seat, **extra: Any) -> dict[str
 
 
 @pytest.fixture
-def recipients(world):  # type: ignore[no-untyped-def]
+def recipients(world):
     forum = Organisation.objects.create(name="Brukerforum Midt", kind="forum")
     branch = Organisation.objects.create(
         name="Testforeningen Trøndelag", kind="user_org_branch", parent=world.user_org

@@ -15,7 +15,7 @@ from medvirke.core.models import AccessLogEntry, AuditEvent
 TABLES: dict[str, Any] = {"core_auditevent": AuditEvent, "core_accesslogentry": AccessLogEntry}
 
 
-def write_rows(world) -> None:  # type: ignore[no-untyped-def]
+def write_rows(world) -> None:
     record(actor=world.administrator, action=AuditEvent.Action.UPDATED, obj=world.hf)
     log_access(actor=world.secretary, obj=world.hf, purpose="test", path="/x/")
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 SUBJECT = gettext_lazy("Call for candidates: %(body)s")
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
+def text(response) -> str:
     return html.unescape(response.content.decode())
 
 
@@ -211,7 +211,7 @@ def test_an_unknown_mode_is_refused_at_the_field(client, world) -> None:
 def test_a_failing_mail_server_does_not_break_the_change_and_the_notice_stays_in_the_app(
     world, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
-    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
     monkeypatch.setattr("medvirke.core.notify.send_mail", broken)

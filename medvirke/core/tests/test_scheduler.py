@@ -164,7 +164,7 @@ def test_the_daily_digest_goes_out_from_the_scheduler_without_cron(
 def test_term_reminders_are_run_for_the_day_they_are_due(world, monkeypatch) -> None:
     days = []
 
-    def remember(on):  # type: ignore[no-untyped-def]
+    def remember(on):
         days.append(on)
         return 0
 

@@ -28,11 +28,11 @@ READY, FAILED, SUCCESSFUL = "READY", "FAILED", "SUCCESSFUL"
 
 
 @pytest.fixture
-def queued(settings, monkeypatch):  # type: ignore[no-untyped-def]
+def queued(settings, monkeypatch):
     use_task_queue(settings, monkeypatch)
 
 
-def smtp_down(*args, **kwargs):  # type: ignore[no-untyped-def]
+def smtp_down(*args, **kwargs):
     raise ConnectionRefusedError("smtp down")
 
 
@@ -69,7 +69,7 @@ def test_only_the_notifications_that_failed_are_tried_again_later(
 ) -> None:
     real_send_mail = notify_module.send_mail
 
-    def refuse_the_coordinator(subject, text, sender, to, **kwargs):  # type: ignore[no-untyped-def]
+    def refuse_the_coordinator(subject, text, sender, to, **kwargs):
         if to == [world.coordinator.email]:
             raise smtplib.SMTPRecipientsRefused({to[0]: (450, b"mailbox busy")})
         return real_send_mail(subject, text, sender, to, **kwargs)

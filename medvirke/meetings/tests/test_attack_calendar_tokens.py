@@ -23,7 +23,7 @@ def feed_url(feed: CalendarFeed) -> str:
     return reverse("calendar_feed", args=[feed.token])
 
 
-def make_my_feed(client: Client, user) -> CalendarFeed:  # type: ignore[no-untyped-def]
+def make_my_feed(client: Client, user) -> CalendarFeed:
     client.force_login(user)
     client.post(reverse("my_calendar"))
     return CalendarFeed.objects.get(user=user)

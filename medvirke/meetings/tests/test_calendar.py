@@ -42,7 +42,7 @@ def events(content: str) -> list[dict[str, str]]:
     return found
 
 
-def feed_of(client, user) -> str:  # type: ignore[no-untyped-def]
+def feed_of(client, user) -> str:
     client.force_login(user)
     client.post(reverse("my_calendar"))
     return reverse("calendar_feed", args=[CalendarFeed.objects.get(user=user).token])

@@ -69,7 +69,7 @@ def test_a_case_number_taken_meanwhile_is_retried(world, council, meeting, monke
     real = meeting_services._next_case_number
     stale = iter([first.number])  # as if another transaction allocated it a moment ago
 
-    def next_number(body_id, year):  # type: ignore[no-untyped-def]
+    def next_number(body_id, year):
         return next(stale, None) or real(body_id, year)
 
     monkeypatch.setattr(meeting_services, "_next_case_number", next_number)

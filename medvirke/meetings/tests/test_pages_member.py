@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 FNR = "15089310056"  # a valid national identity number (check digits right)
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
+def text(response) -> str:
     return html.unescape(response.content.decode())
 
 
@@ -283,7 +283,7 @@ def test_my_proposals_query_count_is_flat(client, world, council, meeting) -> No
 # --- advice ---------------------------------------------------------------------------------------
 
 
-def _advice(world, council, meeting, title: str = "Ventetid"):  # type: ignore[no-untyped-def]
+def _advice(world, council, meeting, title: str = "Ventetid"):
     sak = case(world, council.body, meeting, title=title)
     return services.record_advice(
         sak,

@@ -15,7 +15,7 @@ from medvirke.organisations.models import Invitation, StaffRole
 pytestmark = pytest.mark.django_db
 
 
-def end(client, actor, organisation) -> None:  # type: ignore[no-untyped-def]
+def end(client, actor, organisation) -> None:
     client.force_login(actor)
     response = client.post(reverse("organisation_end", args=[organisation.pk]))
     assert response.status_code == 302

@@ -20,16 +20,16 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture(autouse=True)
-def _mfa_required(settings) -> None:  # type: ignore[no-untyped-def]
+def _mfa_required(settings) -> None:
     settings.MEDVIRKE_REQUIRE_MFA_FOR_STAFF = True
 
 
-def password_login(client, user) -> None:  # type: ignore[no-untyped-def]
+def password_login(client, user) -> None:
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302, "the password step itself must succeed"
 
 
-def sent_to_totp_setup(response) -> bool:  # type: ignore[no-untyped-def]
+def sent_to_totp_setup(response) -> bool:
     return response.status_code == 302 and response["Location"].startswith(
         reverse("mfa_activate_totp")
     )

@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def queued(settings, monkeypatch):  # type: ignore[no-untyped-def]
+def queued(settings, monkeypatch):
     use_task_queue(settings, monkeypatch)
 
 
-def invite(client, world, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def invite(client, world, django_capture_on_commit_callbacks):
     client.force_login(world.administrator)
     data = {
         "email": "kari.ny@example.no",

@@ -21,11 +21,11 @@ READY, FAILED, SUCCESSFUL = "READY", "FAILED", "SUCCESSFUL"
 
 
 @pytest.fixture
-def queued(settings, monkeypatch):  # type: ignore[no-untyped-def]
+def queued(settings, monkeypatch):
     use_task_queue(settings, monkeypatch)
 
 
-def invite(client, world, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def invite(client, world, django_capture_on_commit_callbacks):
     client.force_login(world.administrator)
     data = {
         "email": "kari.ny@example.no",
@@ -67,7 +67,7 @@ def test_a_failed_invitation_mail_is_retried_later_and_the_failure_recorded(
     real_send_mail = services.send_mail
     calls = []
 
-    def send_mail_once_down(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def send_mail_once_down(*args, **kwargs):
         calls.append(args)
         if len(calls) == 1:
             raise smtplib.SMTPServerDisconnected("mail server went away")

@@ -18,24 +18,24 @@ from medvirke.organisations.models import Invitation, StaffRole
 pytestmark = pytest.mark.django_db
 
 
-def page(response) -> str:  # type: ignore[no-untyped-def]
+def page(response) -> str:
     return html.unescape(response.content.decode())
 
 
 @pytest.fixture(autouse=True)
-def _run_on_commit(django_capture_on_commit_callbacks, monkeypatch):  # type: ignore[no-untyped-def]
+def _run_on_commit(django_capture_on_commit_callbacks, monkeypatch):
     """Tests run inside a transaction that never commits; run the after-commit e-mail task as
     soon as each invitation is saved, as production does after its commit."""
     original = services.invite
 
-    def invite_and_commit(**kwargs):  # type: ignore[no-untyped-def]
+    def invite_and_commit(**kwargs):
         with django_capture_on_commit_callbacks(execute=True):
             return original(**kwargs)
 
     monkeypatch.setattr(services, "invite", invite_and_commit)
 
 
-def invite_via_page(client, world, **data):  # type: ignore[no-untyped-def]
+def invite_via_page(client, world, **data):
     client.force_login(world.administrator)
     payload = {
         "email": "Kari.Ny@Example.no",

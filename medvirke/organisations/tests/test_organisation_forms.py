@@ -13,11 +13,11 @@ from medvirke.organisations.models import Organisation
 pytestmark = pytest.mark.django_db
 
 
-def page(response) -> str:  # type: ignore[no-untyped-def]
+def page(response) -> str:
     return html.unescape(response.content.decode())
 
 
-def post_new_unit(client, world, **data):  # type: ignore[no-untyped-def]
+def post_new_unit(client, world, **data):
     client.force_login(world.administrator)
     payload = {"name": "Enhet for rehabilitering", "kind": Organisation.Kind.UNIT, **data}
     return client.post(reverse("organisation_add_unit", args=[world.hf.pk]), payload)

@@ -49,13 +49,13 @@ def read_matrix(name: str = "matrix") -> tuple[list[str], dict[str, dict[str, bo
 COLUMNS, MATRIX = read_matrix()
 
 
-def refused(response) -> bool:  # type: ignore[no-untyped-def]
+def refused(response) -> bool:
     return response.status_code == 403 or (
         response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
     )
 
 
-def outcome(response, success: Callable[[], bool]) -> bool:  # type: ignore[no-untyped-def]
+def outcome(response, success: Callable[[], bool]) -> bool:
     """True if the action went through, False if refused; anything else is a bug."""
     if refused(response):
         return False

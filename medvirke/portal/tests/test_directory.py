@@ -14,7 +14,7 @@ K = Organisation.Kind
 
 
 @pytest.fixture(name="mental_helse")
-def mental_helse_fixture(world) -> Organisation:  # type: ignore[no-untyped-def]
+def mental_helse_fixture(world) -> Organisation:
     org = OrganisationFactory.create(
         name="Mental Helse",
         short_name="MH",
@@ -36,7 +36,7 @@ def mental_helse_fixture(world) -> Organisation:  # type: ignore[no-untyped-def]
     return org
 
 
-def directory(client, query: str = "") -> str:  # type: ignore[no-untyped-def]
+def directory(client, query: str = "") -> str:
     return text(client.get(reverse("portal_organisation_list") + query))
 
 

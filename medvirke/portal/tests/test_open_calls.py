@@ -16,7 +16,7 @@ from .support import TODAY, make_council, text
 pytestmark = pytest.mark.django_db
 
 
-def call_for(world, body: Body, *, days: int = 14, profile: str = "") -> Call:  # type: ignore[no-untyped-def]
+def call_for(world, body: Body, *, days: int = 14, profile: str = "") -> Call:
     call = services.open_call(
         body=body,
         seats=[body.seats.get(role="member", rank=1), body.seats.get(role="member", rank=2)],

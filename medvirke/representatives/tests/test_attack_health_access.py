@@ -34,7 +34,7 @@ LIST = reverse("representative_list")
 
 
 @pytest.fixture
-def kari(world):  # type: ignore[no-untyped-def]
+def kari(world):
     """Kari: approved by organisation B, consented, with health data; nothing to do with A."""
     _coordinator_b, org_b = other_coordinator()
     rep = register(world, "kari@example.no", STORED_NAME, organisation=org_b)
@@ -42,7 +42,7 @@ def kari(world):  # type: ignore[no-untyped-def]
     return rep
 
 
-def post_register(client, world, email: str, name: str = TYPED_NAME):  # type: ignore[no-untyped-def]
+def post_register(client, world, email: str, name: str = TYPED_NAME):
     return client.post(
         REGISTER, {"organisation": world.user_org.pk, "email": email, "full_name": name}
     )
@@ -56,7 +56,7 @@ def reads_of(rep: Representative) -> int:
     return AccessLogEntry.objects.for_object(rep).count()
 
 
-def answer(client, join_request: JoinRequest, what: str):  # type: ignore[no-untyped-def]
+def answer(client, join_request: JoinRequest, what: str):
     return client.post(reverse("join_request_answer", args=[join_request.pk]), {"answer": what})
 
 
@@ -102,7 +102,7 @@ def test_attack_registering_the_operators_email_attaches_no_profile_to_the_opera
     assert "Plattform Drift" not in page(client.get(LIST))
 
 
-def _answer_of(client, world, email: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _answer_of(client, world, email: str) -> dict[str, object]:
     """What the coordinator learns from registering `email`, with the address itself taken out:
     the status, where it leads, the message, and the request's row in the list."""
     response = post_register(client, world, email)
@@ -242,7 +242,7 @@ def _area() -> ExperienceArea:
     return ExperienceArea.objects.get(name_nb=AREA)
 
 
-def _arrange(client, world, kari, state: str) -> None:  # type: ignore[no-untyped-def]
+def _arrange(client, world, kari, state: str) -> None:
     """Put Kari's relation with A (the attacker's organisation) into `state`, each step made
     by the person who makes it in real use."""
     if state == "invited":

@@ -15,7 +15,7 @@ RANGE_ERROR = "Datoen må være mellom 01.01.1900 og 31.12.2100."
 
 
 @pytest.fixture
-def kari(world, client):  # type: ignore[no-untyped-def]
+def kari(world, client):
     rep = with_password(register(world, "kari@example.no", "Kari Nordmann"))
     client.force_login(rep.user)
     return rep

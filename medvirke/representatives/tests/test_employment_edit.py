@@ -20,14 +20,14 @@ ME = reverse("my_representative")
 
 
 @pytest.fixture
-def kari(world, client):  # type: ignore[no-untyped-def]
+def kari(world, client):
     rep = with_password(register(world, "kari@example.no", "Kari Nordmann"))
     client.force_login(rep.user)
     return rep
 
 
 @pytest.fixture
-def declaration(kari):  # type: ignore[no-untyped-def]
+def declaration(kari):
     return EmploymentDeclaration.objects.create(
         representative=kari,
         employer_name="Testvik kommune",
@@ -52,7 +52,7 @@ def url(declaration: EmploymentDeclaration) -> str:
     return reverse("my_employment_edit", args=[declaration.pk])
 
 
-def data(**changes):  # type: ignore[no-untyped-def]
+def data(**changes):
     return {
         "employer": "",
         "employer_name": "Testvik kommune",

@@ -13,7 +13,7 @@ LIST = reverse("experience_area_list")
 NEW = reverse("experience_area_create")
 
 
-def data(**values):  # type: ignore[no-untyped-def]
+def data(**values):
     return {
         "name_nb": "Sjeldne diagnoser",
         "name_en": "Rare diagnoses",

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def kari(world) -> Representative:  # type: ignore[no-untyped-def]
+def kari(world) -> Representative:
     return testing.register_candidate(
         email="kari@example.no",
         full_name="Kari Nordmann",
@@ -28,7 +28,7 @@ def kari(world) -> Representative:  # type: ignore[no-untyped-def]
     )
 
 
-def read_as(user, rep):  # type: ignore[no-untyped-def]
+def read_as(user, rep):
     request = RequestFactory().get(f"/representanter/{rep.pk}/")
     request.user = user
     return get_representative_for_user(request, rep.pk, purpose="profile")

@@ -14,7 +14,7 @@ HEALTH_TEXT = "Lang erfaring som pårørende i rusfeltet"
 
 
 @pytest.fixture
-def setting(world):  # type: ignore[no-untyped-def]
+def setting(world):
     """Kari belongs to the other organisation (B) only; the world's coordinator is A's."""
     coordinator_b, org_b = other_coordinator()
     kari = register(world, "kari@example.no", "Kari Nordmann", organisation=org_b)

@@ -16,7 +16,7 @@ URL = reverse("representative_list")
 
 
 @pytest.fixture
-def people(world):  # type: ignore[no-untyped-def]
+def people(world):
     kari = register(world, "kari@example.no", "Kari Nordmann")
     ola = register(world, "ola@example.no", "Ola Hansen")
     with_health_data(kari, ["Psykisk helse"])

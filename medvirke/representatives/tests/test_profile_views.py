@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def kari(world):  # type: ignore[no-untyped-def]
+def kari(world):
     rep = with_password(register(world, "kari@example.no", "Kari Nordmann"))
     with_health_data(rep, ["Psykisk helse"], "Pårørende til en med psykoselidelse")
     EmploymentDeclaration.objects.create(
@@ -24,7 +24,7 @@ def kari(world):  # type: ignore[no-untyped-def]
     return rep
 
 
-def url(rep) -> str:  # type: ignore[no-untyped-def]
+def url(rep) -> str:
     return reverse("representative_detail", args=[rep.pk])
 
 
@@ -79,14 +79,14 @@ def test_an_unknown_representative_is_not_found(client, world) -> None:
 
 
 @pytest.fixture
-def pending(world, kari):  # type: ignore[no-untyped-def]
+def pending(world, kari):
     affiliation = Affiliation.objects.get(representative=kari)
     Affiliation.objects.filter(pk=affiliation.pk).update(status=Affiliation.Status.PENDING)
     affiliation.refresh_from_db()
     return affiliation
 
 
-def decide(client, affiliation, decision: str, **extra):  # type: ignore[no-untyped-def]
+def decide(client, affiliation, decision: str, **extra):
     return client.post(
         reverse("affiliation_decide", args=[affiliation.pk]), {"decision": decision, **extra}
     )

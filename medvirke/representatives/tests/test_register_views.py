@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 URL = reverse("representative_register")
 
 
-def post(client, world, **data):  # type: ignore[no-untyped-def]
+def post(client, world, **data):
     payload = {
         "organisation": world.user_org.pk,
         "email": "Kari.Ny@Example.no",
@@ -145,7 +145,7 @@ def test_a_coordinator_cannot_register_into_an_organisation_they_do_not_coordina
 def test_nothing_is_half_saved_when_the_invitation_fails(client, world, monkeypatch) -> None:
     from medvirke.organisations import services as organisation_services
 
-    def broken(**kwargs):  # type: ignore[no-untyped-def]
+    def broken(**kwargs):
         raise RuntimeError("mail system down")
 
     monkeypatch.setattr(organisation_services, "invite", broken)

@@ -21,11 +21,11 @@ from .factories import register, with_health_data
 pytestmark = pytest.mark.django_db
 
 
-def queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def queries(client, url: str) -> int:
     return count_queries(client, url)
 
 
-def grow(world, kari: Representative, n: int) -> None:  # type: ignore[no-untyped-def]
+def grow(world, kari: Representative, n: int) -> None:
     """Bring the number of representatives (and kari's own rows) to `n`."""
     have = Representative.objects.count()
     model = type(world.coordinator)

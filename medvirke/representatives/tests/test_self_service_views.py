@@ -21,13 +21,13 @@ ME = reverse("my_representative")
 
 
 @pytest.fixture
-def kari(world, client):  # type: ignore[no-untyped-def]
+def kari(world, client):
     rep = with_password(register(world, "kari@example.no", "Kari Nordmann"))
     client.force_login(rep.user)
     return rep
 
 
-def profile_data(**data):  # type: ignore[no-untyped-def]
+def profile_data(**data):
     return {
         "experience": "relative",
         "gender": "woman",
@@ -258,7 +258,7 @@ def test_a_bad_date_gets_djangos_norwegian_message(client, kari) -> None:
     assert 'value="31.31.2020"' in text
 
 
-def declared(kari, **data):  # type: ignore[no-untyped-def]
+def declared(kari, **data):
     return EmploymentDeclaration.objects.create(
         representative=kari,
         employer_name=data.get("employer_name", "Testby HF"),
@@ -313,7 +313,7 @@ def test_nobody_can_touch_someone_elses_employment(client, world, kari) -> None:
 # --- Other engagements ----------------------------------------------------------------------
 
 
-def engagement_data(**data):  # type: ignore[no-untyped-def]
+def engagement_data(**data):
     return {
         "title": "Prosjektgruppe",
         "organisation_name": "Testby kommune",

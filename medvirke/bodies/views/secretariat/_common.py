@@ -148,7 +148,7 @@ def seat_rows(body: Body, today: date) -> list[dict[str, Any]]:
                     term and today <= term.ends_on <= today + timedelta(days=EXPIRING_DAYS)
                 ),
                 "starts_later": bool(term and term.starts_on > today),
-                "open_calls": seat.open_calls,  # type: ignore[attr-defined]
+                "open_calls": seat.open_calls,
             }
         )
     return rows
