@@ -125,6 +125,7 @@ def send_notification_emails(notification_ids: list[int], attempt: int = 1) -> N
     Each is marked as e-mailed once sent, so a retry sends only what is left: those that
     failed are tried again later (core/tasks.py), and this attempt is recorded as failed."""
     failed: list[int] = []
+    error: Exception | None = None
     notifications = (
         Notification.objects.filter(pk__in=notification_ids)
         .not_emailed()
@@ -141,14 +142,17 @@ def send_notification_emails(notification_ids: list[int], attempt: int = 1) -> N
             subject = "[Medvirke] " + notification.subject
         try:
             send_mail(subject, text, None, [user.email])
-        except Exception:  # the rest still go out; this one stays in the app, not e-mailed
+        except Exception as exc:  # the rest still go out; this one stays in the app for now
             logger.exception("notification %s to user %s not e-mailed", notification.pk, user.pk)
             failed.append(notification.pk)
+            error = exc
             continue
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     if failed:
         retry_later(send_notification_emails, failed, attempt=attempt)
-        raise MailNotSent(f"{len(failed)} of {len(notification_ids)} notification(s) not e-mailed")
+        # Chained, so the recorded traceback shows the mail server's answer.
+        message = f"{len(failed)} of {len(notification_ids)} notification(s) not e-mailed"
+        raise MailNotSent(message) from error
 
 
 def send_digests() -> int:
