@@ -15,11 +15,6 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.SECURE_SSL_REDIRECT = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "nb"
-    from medvirke.core.caching import clear_process_caches
-
-    # Cached pages and fragments must not leak from one test into the next. The shared default
-    # cache is a table in the test database, emptied by each test's rollback.
-    clear_process_caches()
     from medvirke.organisations import tree_index
 
     tree_index.forget()

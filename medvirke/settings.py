@@ -94,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                # The person's menu, organisation switcher and unread count (cached).
+                # The person's menu, organisation switcher and unread count (one query).
                 "medvirke.bodies.context_processors.layout",
             ],
             # {% form_once %} next to {% csrf_token %} in every form that creates something.

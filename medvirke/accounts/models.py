@@ -53,12 +53,8 @@ class User(TrackedModel, AbstractBaseUser, PermissionsMixin):
         help_text=_("May use the technical administration pages."),
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
-    # Bumped (never saved from a loaded instance) whenever what the page layout shows about the
-    # person changes: roles, organisations, representative profile, unread notifications. The
-    # layout summary is cached under it, so every worker sees the change at its next request.
-    layout_version = models.PositiveIntegerField(default=0, editable=False)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -78,16 +74,6 @@ class User(TrackedModel, AbstractBaseUser, PermissionsMixin):
     def display_name(self) -> str:
         return self.full_name or self.email
 
-    history_exclude = TrackedModel.history_exclude | {"layout_version"}
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = (self.email or "").strip().lower()
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            # A loaded instance's layout_version may be stale (bumped during this request);
-            # writing it back would undo the bump and leave the cached layout out of date.
-            kwargs["update_fields"] = [
-                f.name
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "layout_version"
-            ]
         super().save(*args, **kwargs)

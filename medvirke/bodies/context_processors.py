@@ -2,42 +2,68 @@
 organisation switcher and the unread count. Lives in the top app because the menu links to every
 app's pages.
 
-All of it comes from one cached summary (core/layout.py): no query at all while the person's
-`layout_version` is unchanged, three small queries when it has changed.
+All of it comes from one query per request, run the first time a template asks for any of it
+(pages without the header, such as a redirect or a file, pay nothing): the person's row joined
+to their roles and organisations, with the representative profile and the unread count as
+subqueries. Computed fresh on every request, so a new role or notification shows at once.
 """
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 from django.utils.functional import SimpleLazyObject
 
-from medvirke.core.layout import cached_layout
 from medvirke.core.models import Notification
 from medvirke.organisations.models import StaffRole
 from medvirke.representatives.models import Representative
 
 
 def summary_for(user: Any) -> dict[str, Any]:
-    roles = list(
-        StaffRole.objects.for_user(user)
-        .select_related("organisation")
-        .order_by("organisation__name", "organisation_id")
-        .only("role", "organisation__name")
+    """The menu flags, the person's organisations (by name) and the unread count, in one query:
+    a row per role (or one row without roles) carries the person-wide values too."""
+    unread = (
+        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    organisations: dict[int, dict[str, Any]] = {}
-    for role in roles:
-        organisations.setdefault(
-            role.organisation_id, {"pk": role.organisation_id, "name": role.organisation.name}
+    rows = (
+        get_user_model()
+        ._default_manager.filter(pk=user.pk)
+        .annotate(
+            is_representative=Exists(Representative.objects.filter(user=OuterRef("pk"))),
+            unread=Coalesce(Subquery(unread), 0),
         )
+        .order_by("staff_roles__organisation__name", "staff_roles__organisation_id")
+        .values_list(
+            "is_representative",
+            "unread",
+            "staff_roles__role",
+            "staff_roles__organisation_id",
+            "staff_roles__organisation__name",
+        )
+    )
+    representative, unread_count = False, 0
+    roles: set[str] = set()
+    organisations: dict[int, dict[str, Any]] = {}
+    for is_rep, count, role, org_id, org_name in rows:
+        representative, unread_count = is_rep, count
+        if role is not None:
+            roles.add(role)
+            organisations.setdefault(org_id, {"pk": org_id, "name": org_name})
     return {
         "menu": {
             "staff": bool(roles),
-            "coordinator": any(r.role == StaffRole.Role.COORDINATOR for r in roles),
-            "representative": Representative.objects.filter(user=user).exists(),
+            "coordinator": StaffRole.Role.COORDINATOR in roles,
+            "representative": representative,
         },
         "organisations": list(organisations.values()),
-        "unread": Notification.objects.for_user(user).unread().count(),
+        "unread": unread_count,
     }
 
 
@@ -79,7 +105,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return here
-    summary = SimpleLazyObject(lambda: cached_layout(user, lambda: summary_for(user)))
+    summary = SimpleLazyObject(lambda: summary_for(user))
     return {
         **here,
         "menu": SimpleLazyObject(lambda: summary["menu"]),

@@ -1,25 +1,17 @@
-"""The two caches: the shared default one and the per-process one for read pages.
-
-The default cache is Django's DatabaseCache on the project database (or Redis, settings.CACHES)
+"""The shared cache: Django's DatabaseCache on the project database (or Redis, settings.CACHES),
 so that allauth's login rate limits and its record of used TOTP codes are shared by every
-worker. Its table is not a model, so `migrate` alone would not create it: `create_cache_table`
+worker. Pages are not cached across requests (docs/architecture.md, Caching).
+
+The cache table is not a model, so `migrate` alone would not create it: `create_cache_table`
 runs `createcachetable` after every migrate, so the setup, `medvirke demo`, `medvirke serve`
 and the test database all have it without a step anyone can forget (the command skips an
 existing table).
-
-The read-page caches (core/pagecache.py, core/fragments.py, core/layout.py, the organisation
-tree) stay per process under the "pages" alias: their keys carry a database stamp, so a stale
-entry is never served, and a database round trip per lookup would cost what they save.
 """
 
 from typing import Any
 
 from django.core.cache import caches
 from django.core.management import call_command
-from django.utils.connection import ConnectionProxy
-
-PAGES = "pages"
-page_cache: Any = ConnectionProxy(caches, PAGES)
 
 
 def create_cache_table(using: str = "default", **kwargs: Any) -> None:
@@ -28,7 +20,8 @@ def create_cache_table(using: str = "default", **kwargs: Any) -> None:
 
 
 def clear_process_caches() -> None:
-    """Empty every cache held in this process's memory (the tests start each test with this).
+    """Empty every cache held in this process's memory: the attack tests use it to stand for a
+    request that lands on another worker, whose memory holds nothing of this one's.
 
     A DatabaseCache is left alone: clearing it needs the database, which a test may not be
     allowed to touch, and inside a test it is a table the test's rollback empties anyway.

@@ -274,13 +274,8 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
         return self.filter(emailed_at__isnull=True)
 
     def mark_read(self) -> int:
-        """Mark these read now; the owners' unread counts in the header change."""
-        from .layout import bump_layout
-
-        user_ids = set(self.unread().values_list("user_id", flat=True))
-        updated = self.unread().update(read_at=timezone.now())
-        bump_layout(user_ids)
-        return updated
+        """Mark these read now."""
+        return self.unread().update(read_at=timezone.now())
 
 
 class Notification(models.Model):

@@ -26,7 +26,6 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import ngettext
 
-from .layout import bump_layout
 from .models import Notification
 from .tasks import MailNotSent, retry_later
 
@@ -98,7 +97,6 @@ def notify(
                 )
             )
     created = Notification.objects.bulk_create(rows)
-    bump_layout(people)  # the unread count in their header changes
     immediate = [
         n.pk
         for n in created

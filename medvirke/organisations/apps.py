@@ -8,4 +8,4 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (keeps the cached page layout true)
+        from . import signals  # noqa: F401  (keeps the tree index true)

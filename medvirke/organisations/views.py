@@ -1,4 +1,3 @@
-import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -10,18 +9,13 @@ from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from medvirke.core.caching import page_cache as cache
-from medvirke.core.fragments import cached_content_with
 from medvirke.core.models import AuditEvent
 from medvirke.core.once import once_per_form
-from medvirke.core.pagecache import cached_page
 
 from . import permissions, services, tree_index
 from .forms import (
@@ -34,7 +28,6 @@ from .forms import (
 from .models import Invitation, Organisation, StaffRole
 
 PAGE_SIZE = 50
-TREE_CACHE_SECONDS = 600
 K = Organisation.Kind
 # The tree page's tabs: each lists the roots of one part of the sector, with their children.
 GROUPS: dict[str, tuple[Any, list[str]]] = {
@@ -63,7 +56,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@cached_page(stamp=lambda request: tree_index.stamp())
 def tree(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_organisations(request.user):
         raise PermissionDenied
@@ -72,32 +64,23 @@ def tree(request: HttpRequest) -> HttpResponse:
     if group not in GROUPS:
         group = "helse"
     page_number = request.GET.get("side", "1")
-    # The same for everyone (names and structure only), so it is cached per worker and keyed
-    # by a stamp of the whole table: any save, addition or removal changes the key. Searches
-    # too, by their text: paging back and forth or the same search again costs nothing.
-    key = hashlib.sha256(
-        f"{group}:{query}:{page_number[:6]}:{get_language()}:{tree_index.stamp()}".encode()
-    ).hexdigest()
-    listing = cache.get(f"orgtree:{key}")
-    if listing is None:
-        listing = _tree_listing(request, group, query, page_number)
-        cache.set(f"orgtree:{key}", listing, TREE_CACHE_SECONDS)
-    return render(
-        request,
-        "organisations/tree.html",
-        {
-            "listing": listing,
-            "query": query,
-            "group": group,
-            "groups": [(key, label) for key, (label, _kinds) in GROUPS.items()],
-            "can_create": permissions.can_create_top_level(request.user),
-        },
-    )
-
-
-def _tree_listing(request: HttpRequest, group: str, query: str, page_number: str) -> str:
+    context: dict[str, Any] = {
+        "query": query,
+        "group": group,
+        "groups": [(key, label) for key, (label, _kinds) in GROUPS.items()],
+        "can_create": permissions.can_create_top_level(request.user),
+    }
     if query:
-        return _search_listing(request, query, page_number)
+        context |= _search_listing(query, page_number)
+        context["listing"] = "organisations/_search_list.html"
+    else:
+        context |= _tree_listing(group, page_number)
+        context["listing"] = "organisations/_tree_list.html"
+    return render(request, "organisations/tree.html", context)
+
+
+def _tree_listing(group: str, page_number: str) -> dict[str, Any]:
+    """One page of the group's top organisations with their units (counted, not listed below)."""
     children = Organisation.objects.order_by("name").with_child_count()
     organisations = (
         Organisation.objects.of_kinds(GROUPS[group][1])
@@ -107,16 +90,12 @@ def _tree_listing(request: HttpRequest, group: str, query: str, page_number: str
     page = Paginator(organisations.with_child_count().order_by("name"), PAGE_SIZE).get_page(
         page_number
     )
-    return render_to_string(
-        "organisations/_tree_list.html",
-        {"page": page, "query": query, "group": group},
-        request,
-    )
+    return {"page": page}
 
 
-def _search_listing(request: HttpRequest, query: str, page_number: str) -> str:
+def _search_listing(query: str, page_number: str) -> dict[str, Any]:
     """Search results from the in-memory tree index: no query, and rows as plain dicts with
-    their labels ready, since a search is rarely repeated and so not worth caching."""
+    their labels ready."""
     index = tree_index.current()
     kinds = {value: str(label) for value, label in Organisation.Kind.choices}
     ended = str(_("ended"))
@@ -137,74 +116,34 @@ def _search_listing(request: HttpRequest, query: str, page_number: str) -> str:
         }
         for pk, name, _short, kind, is_ended in page.object_list
     ]
-    return render_to_string(
-        "organisations/_search_list.html", {"page": page, "rows": rows, "query": query}, request
-    )
-
-
-def _detail_context(
-    organisation: Organisation, may: dict[str, bool], my_roles: list[str]
-) -> dict[str, Any]:
-    context: dict[str, Any] = {
-        "organisation": organisation,
-        "ancestors": organisation.ancestors(),
-        # Part of the cache key of the units list (a unit added, renamed or moved anywhere).
-        "tree_stamp": tree_index.current().stamp,
-        # Evaluated by the template only when its cached units list is out of date.
-        "units": organisation.children.order_by("name").with_child_count(),
-        "may": may,
-        "my_roles": my_roles,
-    }
-    if may["view_staff"]:
-        # Called by the template only when its cached staff table is out of date.
-        context["staff_rows"] = organisation.staff_roles.listing
-    if may["invite"]:
-        context["invitations"] = (
-            Invitation.objects.pending()
-            .filter(organisation=organisation)
-            .select_related("invited_by")
-        )
-    return context
+    return {"page": page, "rows": rows}
 
 
 @login_required
-@cached_page()
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     organisation = permissions.get_organisation_for_user(user, pk)
     may = {
         action: permissions.can(user, action, organisation) for action in permissions.ACTION_ROLES
     }
-    my_roles = [
-        str(StaffRole.Role(r).label) for r in sorted(permissions.roles_in(user, organisation))
-    ]
-
-    def parts() -> tuple[str, str]:
-        context = _detail_context(organisation, may, my_roles)
-        return (
-            render_to_string("organisations/_detail_content.html", context, request),
-            render_to_string(
-                "organisations/_breadcrumbs.html",
-                {"ancestors": context["ancestors"], "current": organisation.name},
-            ),
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "ancestors": organisation.ancestors(),
+        "my_roles": [
+            str(StaffRole.Role(r).label) for r in sorted(permissions.roles_in(user, organisation))
+        ],
+        "units": organisation.children.order_by("name").with_child_count(),
+        "may": may,
+    }
+    if may["view_staff"]:
+        context["staff"] = organisation.staff_roles.listing()
+    if may["invite"]:
+        context["invitations"] = (
+            Invitation.objects.pending()
+            .filter(organisation=organisation)
+            .select_related("invited_by")
         )
-
-    # Units, staff and breadcrumbs are the same for everyone allowed the same actions until
-    # the history records a change (core/fragments.py); the key holds the viewer's roles.
-    content, crumbs = cached_content_with(
-        request,
-        ("organisation_detail", organisation.pk, tuple(sorted(may.items())), tuple(my_roles)),
-        parts,
-    )
-    return render(
-        request,
-        "organisations/detail.html",
-        {
-            "organisation": organisation,
-            "content": content,
-            "crumbs": mark_safe(crumbs),  # noqa: S308 - rendered by the template engine
-        },
-    )
+    return render(request, "organisations/detail.html", context)
 
 
 @login_required

@@ -6,6 +6,3 @@ class RepresentativesConfig(AppConfig):
     name = "medvirke.representatives"
     label = "representatives"
     verbose_name = _("Representatives")
-
-    def ready(self) -> None:
-        from . import signals  # noqa: F401  (keeps the cached page layout true)

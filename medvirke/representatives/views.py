@@ -14,7 +14,6 @@ from django.db import IntegrityError
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -22,9 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from medvirke.core.fragments import cached_content_with
 from medvirke.core.once import once_per_form
-from medvirke.core.pagecache import cached_page
 from medvirke.organisations.models import Organisation
 
 from . import permissions, services, services_joining
@@ -70,29 +67,19 @@ def _me_trail() -> list[dict[str, Any]]:
 
 
 @login_required
-@cached_page(replay=permissions.log_list_access_rows)
 def representative_list(request: HttpRequest) -> HttpResponse:
     """Våre brukerrepresentanter: people affiliated with the organisations the user coordinates."""
     org_ids = permissions.get_coordinator_scope_for_user(request.user)
-    # Searching and counting thousands of people costs tens of milliseconds; the list is the
-    # same for every coordinator of these organisations until the history records a change.
-    # The access log is written on every showing, from the rows the list shows.
-    content, shown = cached_content_with(
-        request,
-        # Per viewer: which rows show health data follows the viewer's own jobs (a
-        # secretariat role as well as the organisations coordinated).
-        ("representative_list", request.user.pk, tuple(sorted(org_ids)), request.get_full_path()),
-        lambda: _list_content(request, org_ids),
-    )
+    context, shown = _list_context(request, org_ids)
+    # Every showing of health data is logged, in the request that shows it.
     permissions.log_list_access_rows(request, shown)
-    context = {"content": content, "title": LIST_TITLE}
-    response = render(request, "representatives/list.html", context)
-    # The rows to log again whenever the cached page is shown (core/pagecache.py).
-    response.page_cache_data = shown  # type: ignore[attr-defined]
-    return response
+    return render(request, "representatives/list.html", context)
 
 
-def _list_content(request: HttpRequest, org_ids: list[int]) -> tuple[str, list[tuple[int, str]]]:
+def _list_context(
+    request: HttpRequest, org_ids: list[int]
+) -> tuple[dict[str, Any], list[tuple[int, str]]]:
+    """The list page's context, and the (representative, areas) rows it shows health data of."""
     organisations = Organisation.objects.filter(pk__in=org_ids).order_by("name")
     form = RepresentativeFilterForm(request.GET, organisations=organisations)
     form.is_valid()  # invalid filters are ignored, valid ones still apply
@@ -133,20 +120,16 @@ def _list_content(request: HttpRequest, org_ids: list[int]) -> tuple[str, list[t
         rep.health_visible = rep.pk in visible  # type: ignore[attr-defined]
     shown = permissions.health_data_rows(page.object_list, visible)
     filters: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "side" and v}
-    html = render_to_string(
-        "representatives/_list_content.html",
-        {
-            "form": form,
-            "page": page,
-            "filtered": bool(filters),
-            "extra": urlencode(filters),
-            "title": LIST_TITLE,
-            "next": request.get_full_path(),
-            **_join_request_context(scope, data.get("q", "")),
-        },
-        request=request,
-    )
-    return html, shown
+    context = {
+        "form": form,
+        "page": page,
+        "filtered": bool(filters),
+        "extra": urlencode(filters),
+        "title": LIST_TITLE,
+        "next": request.get_full_path(),
+        **_join_request_context(scope, data.get("q", "")),
+    }
+    return context, shown
 
 
 JOIN_REQUESTS_SHOWN = 50

@@ -8,21 +8,20 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
-from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import call_command
 from django.db import connection
 
-from medvirke.core.caching import clear_process_caches, page_cache
+from medvirke.core.caching import clear_process_caches
 
 pytestmark = pytest.mark.django_db
 
 PROJECT = Path(__file__).resolve().parents[3]
 
 
-def test_the_default_cache_is_the_database_and_pages_stay_in_memory() -> None:
+def test_the_one_cache_is_the_shared_database_one(settings) -> None:
+    # No per-process page cache (issue 12): a worker never serves what another has changed.
+    assert set(settings.CACHES) == {"default"}
     assert isinstance(caches["default"], DatabaseCache)
-    assert isinstance(caches["pages"], LocMemCache)
-    assert isinstance(caches["template_fragments"], LocMemCache)
 
 
 def test_migrate_creates_the_cache_table() -> None:
@@ -44,20 +43,10 @@ def test_clearing_the_default_cache_empties_its_table() -> None:
         assert cursor.fetchone()[0] == 0
 
 
-def test_the_test_setup_empties_the_page_caches_and_leaves_the_shared_one() -> None:
-    page_cache.set("page", "html")
-    caches["template_fragments"].set("fragment", "html")
+def test_another_workers_fresh_memory_still_sees_the_shared_cache() -> None:
     cache.set("shared", "kept")
     clear_process_caches()
-    assert page_cache.get("page") is None
-    assert caches["template_fragments"].get("fragment") is None
     assert cache.get("shared") == "kept"
-
-
-def test_the_pages_and_template_fragments_share_one_memory() -> None:
-    caches["template_fragments"].set("fragment", "html")
-    page_cache.clear()
-    assert caches["template_fragments"].get("fragment") is None
 
 
 def setting_with(environ: dict[str, str], expression: str) -> str:

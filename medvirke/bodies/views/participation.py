@@ -15,16 +15,13 @@ from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medvirke.core.fragments import cached_content
 from medvirke.core.once import once_per_form
-from medvirke.core.pagecache import cached_page
 from medvirke.organisations.models import Organisation
 from medvirke.representatives import services as rep_services
 from medvirke.representatives import services_joining as rep_joining
@@ -235,28 +232,14 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@cached_page()
 def representation(request: HttpRequest) -> HttpResponse:
     """Where the organisation is represented: current seats (filtered, 50 a page, with totals
     for all of them), open calls, and how many representatives it has per experience area
     (counts only). A big organisation holds well over a thousand seats."""
     mine, my_orgs = _coordinator_scope(request.user)
-    today = timezone.localdate()
-    # Over a thousand seats and their totals: the same for every coordinator of these
-    # organisations until the history records a change (core/fragments.py).
-    content = cached_content(
-        request,
-        ("representation", tuple(sorted(mine)), tuple(sorted(request.GET.items())), today),
-        lambda: render_to_string(
-            "bodies/participation/_representation_content.html",
-            _representation_context(request, mine, my_orgs, today),
-            request=request,
-        ),
-    )
+    context = _representation_context(request, mine, my_orgs, timezone.localdate())
     return render(
-        request,
-        "bodies/participation/representation.html",
-        {"content": content, "trail": _trail()},
+        request, "bodies/participation/representation.html", {**context, "trail": _trail()}
     )
 
 

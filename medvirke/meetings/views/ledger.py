@@ -2,7 +2,6 @@
 answer form, one piece of advice with its answers, and the figures per body and per owner
 organisation and year (an accessible chart, the same numbers in a table, CSV and XLSX)."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +11,6 @@ from django.db.models import Case as CaseWhen
 from django.db.models import IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,9 +18,7 @@ from django.utils.translation import gettext as _
 
 from medvirke.bodies.models import Body
 from medvirke.core import exports
-from medvirke.core.fragments import cached_content_with
 from medvirke.core.once import once_per_form
-from medvirke.core.pagecache import cached_page
 from medvirke.organisations import tree_index
 from medvirke.organisations.models import Organisation
 
@@ -130,13 +126,6 @@ def advice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- figures ------------------------------------------------------------------------------------
-#
-# The figures of a body or an owner organisation for a year are the same for everyone allowed to
-# see them, and change only when a case, a piece of advice or an answer does, each of which the
-# history records in its own transaction. So the page's content is rendered once per history
-# stamp (core/fragments.py), year asked for and language, and served from the cache until the
-# next recorded change anywhere; the access check runs on every request before it. The content
-# has no form and nothing about the viewer.
 
 
 def _year(request: HttpRequest, years: list[int]) -> int:
@@ -200,12 +189,12 @@ def _owner_scope(request: HttpRequest, org: Organisation) -> dict[str, Any]:
     }
 
 
-def _content(scope: dict[str, Any]) -> tuple[str, tuple[str, int]]:
-    """The figures' HTML, and the title and year the page around it shows."""
+def _ledger_page(request: HttpRequest, scope: dict[str, Any]) -> HttpResponse:
     year = scope["year"]
     header, *rows = scope["table"]
-    html = render_to_string(
-        "meetings/ledger/_figures_content.html",
+    return render(
+        request,
+        "meetings/ledger/figures.html",
         {
             **scope,
             "header": header,
@@ -214,20 +203,6 @@ def _content(scope: dict[str, Any]) -> tuple[str, tuple[str, int]]:
             "csv_url": scope["export"]("csv") + f"?aar={year}",
             "xlsx_url": scope["export"]("xlsx") + f"?aar={year}",
         },
-    )
-    return html, (scope["title"], year)
-
-
-def _ledger_page(
-    request: HttpRequest, about: tuple[str, int], scope: Callable[[], dict[str, Any]]
-) -> HttpResponse:
-    content, (title, year) = cached_content_with(
-        request, (*about, request.GET.get("aar", "")), lambda: _content(scope())
-    )
-    return render(
-        request,
-        "meetings/ledger/figures.html",
-        {"title": title, "year": year, "content": content},
     )
 
 
@@ -248,17 +223,15 @@ def _export(scope: dict[str, Any], fmt: str) -> HttpResponseBase:
 
 
 @login_required
-@cached_page()
 def ledger_body(request: HttpRequest, pk: int) -> HttpResponse:
     body = permissions.get_ledger_body_for_user(request.user, pk)
-    return _ledger_page(request, ("body", body.pk), lambda: _body_scope(request, body))
+    return _ledger_page(request, _body_scope(request, body))
 
 
 @login_required
-@cached_page()
 def ledger_owner(request: HttpRequest, pk: int) -> HttpResponse:
     org = permissions.get_ledger_owner_for_user(request.user, pk)
-    return _ledger_page(request, ("owner", org.pk), lambda: _owner_scope(request, org))
+    return _ledger_page(request, _owner_scope(request, org))
 
 
 @login_required

@@ -9,16 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirke.bodies.permissions import can_manage, get_body_for_user
-from medvirke.core.fragments import cached_content
 from medvirke.core.once import once_per_form
-from medvirke.core.pagecache import cached_page
 
 from .. import permissions, services
 from ..forms.secretariat import MeetingForm
@@ -159,7 +156,6 @@ def agenda(meeting: Meeting, *, insider: bool) -> tuple[list[dict[str, Any]], li
 
 
 @login_required
-@cached_page()
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Time, place and status, the agenda, open advice to follow up and the papers; the
     secretariat's actions (call, add a case, upload a paper, mark held)."""
@@ -168,18 +164,20 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = permissions.can_manage_meeting(request.user, meeting)
     insider = manage or permissions.is_member(request.user, body.pk)
     title = meeting_label(meeting)
-
-    def render_content() -> str:
-        items, general = agenda(meeting, insider=insider)
-        follow_ups = services.follow_up_items(body, exclude_meeting=meeting) if insider else []
-        # Members reach the draft (to comment) and the published minutes from here; the
-        # notice that the minutes are published links to this page.
-        minutes = None if manage else Minutes.objects.filter(meeting=meeting).first()
-        status = Meeting.Status
-        context = {
+    items, general = agenda(meeting, insider=insider)
+    follow_ups = services.follow_up_items(body, exclude_meeting=meeting) if insider else []
+    # Members reach the draft (to comment) and the published minutes from here; the notice that
+    # the minutes are published links to this page.
+    minutes = None if manage else Minutes.objects.filter(meeting=meeting).first()
+    status = Meeting.Status
+    return render(
+        request,
+        "meetings/secretariat/detail.html",
+        {
             "meeting": meeting,
             "body": body,
             "title": title,
+            "trail": body_trail(body, timezone.localtime(meeting.starts_at).year),
             "manage": manage,
             "items": items,
             "general_papers": general,
@@ -194,23 +192,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and minutes.status == Minutes.Status.FOR_COMMENT,
             "minutes_published": minutes is not None and minutes.status == Minutes.Status.PUBLISHED,
             "insider": insider,
-        }
-        return render_to_string("meetings/secretariat/_detail_content.html", context, request)
-
-    # Everything on the page changes only with a recorded change (the history stamp); what the
-    # viewer may see and do is in the key (exempt cases, the secretariat's actions, the
-    # minutes' links). The CSRF token of the "mark as held" form is filled in per request.
-    content = cached_content(
-        request, ("meeting_detail", meeting.pk, manage, insider), render_content
-    )
-    return render(
-        request,
-        "meetings/secretariat/detail.html",
-        {
-            "body": body,
-            "title": title,
-            "content": content,
-            "trail": body_trail(body, timezone.localtime(meeting.starts_at).year),
         },
     )
 

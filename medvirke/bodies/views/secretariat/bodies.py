@@ -18,16 +18,13 @@ from django.db.models import (
 )
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medvirke.core.fragments import cached_content
 from medvirke.core.models import AuditEvent
 from medvirke.core.once import once_per_form
-from medvirke.core.pagecache import cached_page
 from medvirke.organisations.models import Organisation, StaffRole
 from medvirke.organisations.permissions import roles_in
 
@@ -246,7 +243,6 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@cached_page()
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The secretariat's working page. Others who may see the body get its mandate and seats;
     the member list needs a role in the owner, the composition and actions need to manage."""
@@ -255,22 +251,8 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = permissions.can_manage(user, body)
     staff = manage or user.is_superuser or bool(roles_in(user, body.owner))
     today = timezone.localdate()
-    # Seats, terms and composition cost tens of milliseconds at national scale; the content is
-    # the same for everyone with the same flags until the history records a change.
-    content = cached_content(
-        request,
-        ("body_detail", body.pk, manage, staff, today),
-        lambda: render_to_string(
-            "bodies/secretariat/_detail_content.html",
-            _detail_context(body, manage=manage, staff=staff, today=today),
-            request=request,
-        ),
-    )
-    return render(
-        request,
-        "bodies/secretariat/detail.html",
-        {"body": body, "trail": trail(), "content": content},
-    )
+    context = _detail_context(body, manage=manage, staff=staff, today=today)
+    return render(request, "bodies/secretariat/detail.html", {**context, "trail": trail()})
 
 
 def _detail_context(body: Body, *, manage: bool, staff: bool, today: date) -> dict[str, Any]:
