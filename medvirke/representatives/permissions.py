@@ -45,9 +45,20 @@ Role = StaffRole.Role
 
 
 def coordinator_organisation_ids(user: Any) -> list[int]:
-    """Organisations (and everything below them) where `user` is a coordinator."""
+    """Organisations (and everything below them) where `user` is a coordinator. Read once per
+    request (kept on the user object, as organisations.permissions.roles_in does): a list page
+    asks for it for its scope, its area filter and its health-data rule."""
     if not user.is_authenticated:
         return []
+    cached = user.__dict__.get("_medvirke_coordinator_orgs")
+    if cached is not None:
+        return list(cached)
+    ids = _coordinator_organisation_ids(user)
+    user.__dict__["_medvirke_coordinator_orgs"] = tuple(ids)
+    return ids
+
+
+def _coordinator_organisation_ids(user: Any) -> list[int]:
     roots = list(
         StaffRole.objects.for_user(user)
         .filter(role=Role.COORDINATOR)
