@@ -58,8 +58,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             services_joining.decline_join_request(join_request, by=request.user)
             messages.success(
                 request,
-                _("You have declined the request from %(org)s. They see only that.")
-                % {"org": org},
+                _("You have declined the request from %(org)s. They see only that.") % {"org": org},
             )
     except services_joining.Refused as exc:
         messages.error(request, str(exc))
