@@ -190,3 +190,45 @@ def test_the_worker_command_in_batch_mode_runs_the_due_jobs(
         job.name for job in scheduler.JOBS
     }
     assert "periodic jobs run:" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_the_same_moment_run_a_job_once() -> None:
+    import threading
+    from time import sleep
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # The in-memory test database's shared cache refuses a second writer at once ("table
+        # is locked") instead of waiting; a real SQLite file waits out its busy timeout.
+        pytest.skip("concurrent writers need PostgreSQL or an SQLite file")
+
+    ran: list[str] = []
+    both_looking = threading.Barrier(2)
+
+    def slow_job(day: date) -> str:
+        ran.append(threading.current_thread().name)
+        sleep(0.5)  # the other worker finds the run still going
+        return "done"
+
+    periodic = PeriodicJob("shared_job", time(6, 0), slow_job)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            both_looking.wait(timeout=10)
+            run_due_jobs(at(10, 6, 30), [periodic])
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, name=f"worker-{i}") for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(ran) == 1
+    assert PeriodicRun.objects.get(job="shared_job").status == PeriodicRun.Status.SUCCEEDED

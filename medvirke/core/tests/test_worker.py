@@ -165,3 +165,33 @@ def test_serve_starts_a_worker_that_stops_with_gunicorn(settings, monkeypatch) -
     serve.Command().run_from_argv(["medvirke", "serve"])
     serve.Command().run_from_argv(["medvirke", "serve", "--no-worker"])
     assert started == []
+
+
+def test_demo_starts_a_worker_beside_the_server_and_stops_it_on_exit(settings, monkeypatch) -> None:
+    from medvirke.core.management.commands import demo
+
+    class FakeWorker:
+        def __init__(self, argv: list[str]) -> None:
+            self.argv = argv
+            self.terminated = False
+            started.append(self)
+
+        def terminate(self) -> None:
+            self.terminated = True
+
+        def wait(self, timeout: float) -> int:
+            return 0
+
+    def runserver(name: str, *args: object, **kwargs: object) -> None:
+        if name == "runserver":
+            assert started and not started[0].terminated  # running while the server runs
+            raise KeyboardInterrupt  # Ctrl+C
+
+    settings.TASKS_IMMEDIATE = False
+    started: list[FakeWorker] = []
+    monkeypatch.setattr(demo, "call_command", runserver)
+    monkeypatch.setattr(demo.subprocess, "Popen", FakeWorker)
+    with pytest.raises(KeyboardInterrupt):
+        demo.Command().run_from_argv(["medvirke", "demo"])
+    assert [w.argv[2:4] for w in started] == [["medvirke", "worker"]]
+    assert started[0].terminated
