@@ -79,7 +79,7 @@ def test_small_scale_has_the_promised_counts() -> None:
     assert Call.objects.open().count() == SMALL.open_calls
     # Seats follow each body's counts; every body has a secretariat of generated staff.
     for body in Body.objects.annotate(n=Count("seats")):
-        assert body.n == sum(body.seat_counts().values()), body  # type: ignore[attr-defined]
+        assert body.n == sum(body.seat_counts().values()), body
         assert body.secretariat.exists(), body
         assert not body.secretariat.exclude(email__endswith=USER_EMAIL_SUFFIX).exists()
     # Everyone belongs to a user organisation; most are approved; some gave health consent.
@@ -146,7 +146,7 @@ def test_same_seed_gives_the_same_councils_and_terms_and_another_does_not() -> N
     assert generated_with(6) != first
 
 
-def test_a_body_made_through_the_application_is_not_taken_for_generated(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_body_made_through_the_application_is_not_taken_for_generated(world) -> None:
     generate(seed=1)
     owner = Organisation.objects.filter(kind=Organisation.Kind.HF).exclude(pk=world.hf.pk)
     real = Body(

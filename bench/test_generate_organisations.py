@@ -100,7 +100,7 @@ def test_generating_over_generated_rows_is_refused_and_changes_nothing() -> None
 
 
 @pytest.mark.django_db
-def test_generated_rows_write_no_history_by_design(world) -> None:  # type: ignore[no-untyped-def]
+def test_generated_rows_write_no_history_by_design(world) -> None:
     history = AuditEvent.objects.count()
 
     generate("small", 1)
