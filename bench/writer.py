@@ -136,7 +136,7 @@ def paper_changes(rng: random.Random) -> Iterator[Callable[[], Any]]:
 def advice_changes(rng: random.Random) -> Iterator[Callable[[], Any]]:
     from bench.generate.bodies import generated_bodies
     from medvirke.meetings import services
-    from medvirke.meetings.models import Advice
+    from medvirke.meetings.models import Advice, AdviceResponse
     from medvirke.meetings.permissions import ANSWERING_ROLES
     from medvirke.organisations.models import StaffRole
 
@@ -148,7 +148,7 @@ def advice_changes(rng: random.Random) -> Iterator[Callable[[], Any]]:
         if pk % 2 == 1
     ]
     rng.shuffle(ids)
-    statuses = ["followed", "partly_followed", "not_followed", "under_consideration"]
+    statuses = list(AdviceResponse.Status.values)
     for n, pk in enumerate(itertools.cycle(ids)):
         advice = Advice.objects.select_related("case__body").get(pk=pk)
         if advice.recipient_unit_id is None:
@@ -165,7 +165,10 @@ def advice_changes(rng: random.Random) -> Iterator[Callable[[], Any]]:
 
             def answer(advice: Any = advice, user: Any = role.user, n: int = n) -> Any:
                 return services.respond_to_advice(
-                    advice, status=statuses[n % 4], reasoning="Vurdert i ledermøtet.", by=user
+                    advice,
+                    status=statuses[n % len(statuses)],
+                    reasoning="Vurdert i ledermøtet.",
+                    by=user,
                 )
 
             yield answer

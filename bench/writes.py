@@ -26,9 +26,8 @@ from typing import Any
 from bench.pairs import People
 from bench.report import Write
 
-# The form a post answers with a redirect once saved; the benchmark checks the record itself.
+# What members give as their reason (the form takes any text).
 REASONS = ["Jobbreise", "Sykdom", "Kurs", "Ferie", "Legetime", "Familie"]
-ANSWERS = ["followed", "partly_followed", "not_followed", "under_consideration"]
 
 
 @dataclass
@@ -126,9 +125,11 @@ def absence_notices(rng: random.Random, limit: int) -> WriteKind:
 def advice_answers(rng: random.Random, people: People, limit: int) -> WriteKind:
     """Advice (even ids) of generated bodies, answered by a case handler of its unit or above."""
     from bench.generate.bodies import generated_bodies
-    from medvirke.meetings.models import Advice
+    from medvirke.meetings.models import Advice, AdviceResponse
     from medvirke.meetings.permissions import ANSWERING_ROLES
     from medvirke.organisations.models import StaffRole
+
+    answers = list(AdviceResponse.Status.values)
 
     answering = set(
         StaffRole.objects.filter(role__in=ANSWERING_ROLES).values_list("user_id", "organisation_id")
@@ -155,7 +156,7 @@ def advice_answers(rng: random.Random, people: People, limit: int) -> WriteKind:
                 f"/moter/rad/{advice_id}/",
                 rng.choice(sorted(who)),
                 {
-                    "status": rng.choice(ANSWERS),
+                    "status": rng.choice(answers),
                     "reasoning": "Vurdert i ledermøtet; svaret er begrunnet i saken.",
                     "form_once": once_token(),
                 },
