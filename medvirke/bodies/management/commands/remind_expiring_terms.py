@@ -1,4 +1,5 @@
-"""Remind secretariats and organisations of terms ending in 90 and 30 days (run daily)."""
+"""Remind secretariats and organisations of terms ending in 90 and 30 days (run daily by
+`medvirke worker`'s scheduler, core/scheduler.py, for the day it is due; `--on` by hand)."""
 
 from datetime import date
 from typing import Any

@@ -1,4 +1,5 @@
-"""Send the daily notification digest (run once a day from cron or a systemd timer)."""
+"""Send the daily notification digest. `medvirke worker`'s scheduler runs it every morning
+(core/scheduler.py); run it by hand to send the digests at once."""
 
 from typing import Any
 
