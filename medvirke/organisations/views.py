@@ -368,6 +368,18 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             if user is None:
                 login(request, accepted, backend="django.contrib.auth.backends.ModelBackend")
+            if not invitation.role:
+                # An invitation without a role only opens the account: the organisation's
+                # request to join is still the person's to answer (representatives' page).
+                messages.success(
+                    request,
+                    _(
+                        "Welcome! Your account is ready. %(org)s has asked you to join as a "
+                        "user representative: answer yes or no below."
+                    )
+                    % {"org": invitation.organisation.name},
+                )
+                return redirect("join_requests")
             messages.success(
                 request,
                 _("Welcome! You now have the role %(role)s in %(org)s.")

@@ -11,6 +11,7 @@ from .models import (
     EmploymentDeclaration,
     ExperienceArea,
     ExternalEngagement,
+    JoinRequest,
     Representative,
 )
 
@@ -47,3 +48,10 @@ class EmploymentDeclarationAdmin(ReadOnlyAdmin):
 class ExternalEngagementAdmin(ReadOnlyAdmin):
     list_display = ["representative", "title", "organisation_name", "starts_on", "ends_on"]
     raw_id_fields = ["representative"]
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(ReadOnlyAdmin):
+    list_display = ["full_name", "email", "organisation", "status", "created_at", "answered_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["organisation", "user", "municipality", "requested_by"]

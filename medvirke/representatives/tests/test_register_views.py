@@ -155,3 +155,27 @@ def test_nothing_is_half_saved_when_the_invitation_fails(client, world, monkeypa
     assert response.status_code == 500
     assert not Representative.objects.exists() and not JoinRequest.objects.exists()
     assert not type(world.outsider).objects.filter(email="kari.ny@example.no").exists()
+
+
+def test_the_new_person_chooses_a_password_and_lands_on_the_request_to_answer(
+    client, world, django_capture_on_commit_callbacks
+) -> None:
+    client.force_login(world.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, world)
+    link = re.search(r"(/invitasjon/\S+/)", str(mail.outbox[-1].body))
+    assert link
+    client.logout()
+    response = client.post(
+        link.group(1),
+        {
+            "full_name": "Kari Ny",
+            "password1": "et-langt-passord-2026",
+            "password2": "et-langt-passord-2026",
+        },
+    )
+    # The account is open, but joining is still the person's own answer to give.
+    assert response.status_code == 302 and response["Location"] == reverse("join_requests")
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("svar ja eller nei" in text for text in texts)
+    assert not Affiliation.objects.exists()
