@@ -16,7 +16,9 @@ def start_worker() -> subprocess.Popen[bytes]:
     """Start `medvirke worker` as a child of this process, which becomes gunicorn's master (execv
     keeps the process id): gunicorn reaps it if it ends, and it stops itself once the master is
     gone (--parent-pid), so stopping the server stops the worker too. It shares the server's
-    environment and output. For a worker restarted on its own, run it as its own service."""
+    environment and output. For a worker restarted on its own, run it as its own service.
+    (It exits with 0 or 1, never gunicorn's worker codes 3 and 4, on which the master would
+    stop the server.)"""
     return subprocess.Popen(  # noqa: S603 (fixed command, no shell)
         [sys.executable, "-m", "medvirke", "worker", "--parent-pid", str(os.getpid())]
     )
