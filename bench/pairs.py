@@ -348,7 +348,7 @@ def start_pages(rng: random.Random, people: People, limit: int) -> list[PageKind
     for role, label in ROLES:
         objects = [(f"person:{u}", "/", [u]) for u in sorted(people.role_holders[role])]
         pairs = assign(rng, objects, limit)
-        kinds.append(_start(f"start_{role}", label, pairs, f"people holding a {role} role"))
+        kinds.append(_start(f"start_{role}", label, pairs, f"people holding the {role} role"))
     staff = set(people.staff)
     reps = generated_representatives().filter(deleted_at__isnull=True, user__is_active=True)
     objects = [

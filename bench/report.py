@@ -328,7 +328,7 @@ def markdown(data: dict[str, Any]) -> str:
         f"- Software: Python {m['python']}, Django {m['django']}, PostgreSQL {m['postgresql']}, "
         f"gunicorn {m['gunicorn']} ({a.get('workers', WORKERS)} sync workers), {m['wrk']}",
         f"- Load: `wrk -t{a['threads']} -c{a['connections']}`, {a['duration']} s per run, "
-        f"{a['rounds']} alternating rounds (/healthz, then each page kind, then each write, "
+        f"{a['rounds']} alternating round(s) (/healthz, then each page kind, then each write, "
         "in every round); wrk, gunicorn, PostgreSQL and the writer share the machine",
         f"- Background writer: {writer.get('made', 0)} recorded changes in "
         f"{writer.get('seconds', 0):.0f} s ({writer.get('rate', 0):.2f} a second; "

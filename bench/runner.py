@@ -36,6 +36,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -370,9 +372,9 @@ def main(argv: list[str] | None = None) -> int:
                     threads=args.threads,
                     connections=args.connections,
                 )
-                settle(server.port)  # the posts still queued are saved before counting
                 sent = sent_lines(len(posts), args.threads, result["sent_per_thread"])
-                result["created"] = writes.created(key, [posts[i] for i in sent], since)
+                counter = partial(writes.created, key, [posts[i] for i in sent], since)
+                result["created"] = count_records(server.port, counter, len(sent))
                 connections.close_all()
                 log(
                     f"round {n + 1}/{args.rounds} {w.write.label:<40} "
@@ -419,6 +421,22 @@ def main(argv: list[str] | None = None) -> int:
     ok = write_reports(data, write_docs)
     log(f"done in {time.monotonic() - started:.0f} s")
     return 0 if ok else 1
+
+
+def count_records(port: int, count: Callable[[], int], expected: int, limit_s: float = 20.0) -> int:
+    """The records a write run's posts made, counted once the server is done with them. wrk
+    stops with posts still in the workers (settle() returns as soon as one worker is free), so
+    count again until all are there, or the count has not moved for three seconds, or
+    `limit_s` is up (a post missing then failed)."""
+    settle(port)
+    deadline = time.monotonic() + limit_s
+    found, unchanged = count(), 0
+    while found < expected and unchanged < 6 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = count()
+        unchanged = unchanged + 1 if now == found else 0
+        found = now
+    return int(found)
 
 
 def write_requests_file(path: Path, requests: list[Request]) -> Path:
