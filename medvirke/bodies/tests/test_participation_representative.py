@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from medvirke.bodies import services
 from medvirke.bodies.letters import appointment_letter, mandate_summary
-from medvirke.bodies.models import Term
+from medvirke.bodies.models import Body, Call, Nomination, Seat, Term
 from medvirke.core.history import log_access
 from medvirke.core.models import AuditEvent, Notification
 from medvirke.core.testing import count_queries
@@ -105,19 +105,64 @@ def test_my_engagements_query_count_is_flat(client, world, council, kari_term) -
     def count() -> int:
         return count_queries(client, reverse("participation_engagements"))
 
-    def add(n: int) -> None:
-        for i in range(n):
-            body = make_council(world, name=f"Råd {Term.objects.count()}-{i}")
-            appoint(world, nominate(world, open_call(world, body), kari))
-            ExternalEngagement.objects.create(
+    def grow(n: int) -> None:
+        """`n` of kari's terms (current, ended, unconfirmed), nominations and other
+        engagements, each in a council of its own: bulk-created, as services would take
+        minutes at 1,000."""
+        have = ExternalEngagement.objects.filter(representative=kari).count()
+        bodies = Body.objects.bulk_create(
+            Body(
+                name=f"Råd {i:04}",
+                kind=Body.Kind.TRUST_COUNCIL,
+                owner=world.clinic if i % 2 else world.hf,
+                ladder_step=2,
+                mandate="Gi råd.",
+            )
+            for i in range(have, n)
+        )
+        seats = Seat.objects.bulk_create(
+            Seat(body=b, role=Seat.Role.MEMBER, rank=1) for b in bodies
+        )
+        Term.objects.bulk_create(
+            Term(
+                seat=seat,
+                representative=kari,
+                nominated_by=world.user_org if i % 3 else None,
+                starts_on=TODAY - timedelta(days=400),
+                ends_on=TODAY + timedelta(days=300),
+                ended_on=TODAY - timedelta(days=1) if i % 4 == 0 else None,
+                confirmed_at=timezone.now() if i % 2 else None,
+                appointed_by=world.secretary,
+            )
+            for i, seat in enumerate(seats)
+        )
+        calls = Call.objects.bulk_create(
+            Call(body=b, deadline=TODAY + timedelta(days=14), opened_by=world.secretary)
+            for b in bodies
+        )
+        Nomination.objects.bulk_create(
+            Nomination(
+                call=c,
+                representative=kari,
+                organisation=world.user_org,
+                justification="Erfaren",
+                nominated_by=world.coordinator,
+            )
+            for c in calls
+        )
+        ExternalEngagement.objects.bulk_create(
+            ExternalEngagement(
                 representative=kari, title=f"E{i}", organisation_name="X", starts_on=TODAY
             )
+            for i in range(have, n)
+        )
 
     client.force_login(kari.user)
-    add(2)
+    grow(10)
     small = count()
-    add(8)
+    grow(1000)
     assert count() == small
+    assert "Råd 0999" in text(client.get(reverse("participation_engagements")))
 
 
 # --- confirm --------------------------------------------------------------------------------------
