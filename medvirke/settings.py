@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "medvirke.bodies",
     "medvirke.meetings",
     "medvirke.portal",
+    "medvirke.demo",  # only for `load_demo`; it has no models
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",

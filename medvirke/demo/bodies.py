@@ -1,19 +1,29 @@
 """Demo councils and groups for the demo organisations, with a history: past terms, current
 members, one resignation with a vacant seat, one term carried over past its end, and one open
-call with two nominations. Built through the services, so the history is real. Idempotent."""
+call with two nominations.
+
+Built through the bodies' services (a body with its secretariat, the resignation, the call, the
+nominations, the appointment waiting for the persona's confirmation), so the history is real.
+Two things have no verb and are saved with their history directly: the terms people held before
+the demo begins (appointed outside Medvirke, some already ended, which `appoint` cannot
+back-date), and the term that ran out without a successor (its end date moved into the past).
+Nothing happens if the first demo council exists.
+"""
 
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from medvirke.bodies import body_admin, services
+from medvirke.bodies.models import Body, Seat, Term
 from medvirke.core.history import save_with_history
 from medvirke.organisations.models import Organisation
-from medvirke.representatives.demo import PERSONA
 from medvirke.representatives.models import Affiliation, Representative
 
-from . import services
-from .models import Body, Seat, Term
+from .people import Login
+from .representatives import PERSONA
 
 K = Body.Kind
 # (name, kind, owner, level, ladder step, justification, mandate, seats (leader, deputy leader,
@@ -81,11 +91,10 @@ BODIES = [
 ]
 
 
-def load() -> list[tuple[str, str, str]]:
+def load() -> list[Login]:
+    """Create the demo councils and their people (after the representatives)."""
     if Body.objects.filter(name=BODIES[0][0]).exists():
         return []
-    from django.contrib.auth import get_user_model
-
     users = {
         u.email: u for u in get_user_model().objects.filter(email__endswith="@demo.medvirke.no")
     }
@@ -114,8 +123,7 @@ def load() -> list[tuple[str, str, str]]:
             member_seats=seats[2],
             deputy_seats=seats[3],
         )
-        services.create_body(body, by=by)
-        body.secretariat.add(by)
+        body_admin.create_body(body, secretariat=[by], by=by)
         bodies[name] = body
         for seat in body.seats.order_by("role", "rank"):
             rep = next(pool, None)

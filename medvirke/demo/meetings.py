@@ -1,4 +1,4 @@
-"""Demo meetings for the demo councils (bodies/demo.py): a year of them around today, so the
+"""Demo meetings for the demo councils (demo/bodies.py): a year of them around today, so the
 demo always looks current. Past meetings were called, held (attendance recorded, one member
 absent with a deputy called in) and their minutes approved and published; the newest one of
 the trust council has draft minutes out for comments. Upcoming meetings are planned, one is
@@ -29,12 +29,21 @@ from django.utils import timezone
 
 from medvirke.bodies.models import Body, Seat, Term
 from medvirke.core.history import save_with_history
+from medvirke.meetings import services
+from medvirke.meetings.models import (
+    AbsenceNotice,
+    Advice,
+    AdviceResponse,
+    Case,
+    Meeting,
+    Minutes,
+    Paper,
+)
+from medvirke.meetings.permissions import is_member, member_terms
 from medvirke.organisations.models import Organisation
-from medvirke.representatives.demo import PERSONA
 
-from . import services
-from .models import AbsenceNotice, Advice, AdviceResponse, Case, Meeting, Minutes, Paper
-from .permissions import member_terms
+from .people import Login
+from .representatives import PERSONA
 
 K = Case.Kind
 P = Case.Phase
@@ -478,7 +487,8 @@ def _holder(body: Body, role: str, day: date) -> Term | None:
     )
 
 
-def load() -> list[tuple[str, str, str]]:
+def load() -> list[Login]:
+    """Give the demo councils a year of meetings (after the councils)."""
     bodies = {b.name: b for b in Body.objects.filter(name__in=[REGIONAL, TRUST])}
     if not bodies or Meeting.objects.filter(body__in=bodies.values()).exists():
         return []
@@ -564,8 +574,6 @@ def _proposal(
     body: Body, meeting: Meeting, proposal: tuple[str, str], *, by: Any, persona: Any
 ) -> None:
     """The demo representative proposes a case, and the secretariat puts it on the agenda."""
-    from .permissions import is_member
-
     if not is_member(persona, body):
         return
     title, description = proposal

@@ -1,4 +1,4 @@
-"""The meetings demo: a year of meetings for the demo councils with every kind of answer to
+"""The demo's meetings: a year of meetings for the demo councils with every kind of answer to
 advice, a dissent, a late paper and a case proposed by a representative; loading twice changes
 nothing."""
 

@@ -1,16 +1,16 @@
-"""The demo world: real Norwegian organisations (public names), invented people.
+"""The demo organisations: real Norwegian organisations (public names), invented people.
 
 The RHF and HF are those listed in 001_53a0d6420bdf312c.txt ("Oppbyggingen av helsevesenet");
-the user organisations are those the seeds and NORWAY.md name. Loading is idempotent.
+the user organisations are those the seeds and NORWAY.md name. Organisations are created and
+roles granted through the organisations' services, so each has its history; the platform
+operator's superuser flag has no verb (it is set at the command line in real use). Loading
+again creates only what is missing.
 """
 
-from django.db import transaction
+from medvirke.organisations import services
+from medvirke.organisations.models import Organisation, StaffRole
 
-from medvirke.core.demodata import demo_user
-from medvirke.core.history import record
-from medvirke.core.models import AuditEvent
-
-from .models import Organisation, StaffRole
+from .people import Login, demo_user
 
 K = Organisation.Kind
 R = StaffRole.Role
@@ -151,30 +151,22 @@ PLATFORM_OPERATOR = ("drift@demo.medvirke.no", "Eirik Drift")
 
 
 def _org(name: str, kind: str, parent: Organisation | None = None, short: str = "") -> Organisation:
-    org, created = Organisation.objects.get_or_create(
-        name=name,
-        parent=parent,
-        defaults={
-            "kind": kind,
-            "short_name": short or SHORT_NAMES.get(name, ""),
-            "org_number": ORG_NUMBERS.get(name, ""),
-        },
-    )
-    if created:
-        record(
-            actor=None,
-            action=AuditEvent.Action.CREATED,
-            obj=org,
+    org = Organisation.objects.filter(name=name, parent=parent).first()
+    if org is None:
+        org = Organisation(
+            name=name,
             parent=parent,
-            changes={"name": [None, name], "kind": [None, kind]},
-            note="demo",
+            kind=kind,
+            short_name=short or SHORT_NAMES.get(name, ""),
+            org_number=ORG_NUMBERS.get(name, ""),
         )
+        # By nobody: the demo's organisations are set up by the system, as an import would be.
+        services.save_organisation(org, by=None)
     return org
 
 
-@transaction.atomic
-def load() -> list[tuple[str, str, str]]:
-    """Create (or top up) the demo world; returns (e-mail, name, roles) for each login."""
+def load() -> list[Login]:
+    """Create (or top up) the demo organisations and their staff; returns their logins."""
     orgs: dict[str, Organisation] = {}
     for rhf_name, hfs in HEALTH_REGIONS.items():
         rhf = orgs[rhf_name] = _org(rhf_name, K.RHF)
@@ -199,7 +191,7 @@ def load() -> list[tuple[str, str, str]]:
     for email, full_name, roles in PERSONAS:
         user = demo_user(email, full_name)
         for org_name, role in roles:
-            StaffRole.objects.get_or_create(user=user, organisation=orgs[org_name], role=role)
+            services.grant_role(user, orgs[org_name], role, by=None)
         logins.append(
             (
                 email,
