@@ -22,6 +22,7 @@ from medvirke.meetings.models import (
     Meeting,
 )
 
+from . import bulk
 from .conftest import at, case, plan
 
 pytestmark = pytest.mark.django_db
@@ -93,14 +94,15 @@ def test_my_meetings_query_count_is_flat(client, world, council) -> None:
     client.force_login(council.members[0].user)
 
     def add(n: int) -> None:
-        for _i in range(n):
-            m = plan(world, council.body, days=3 + Meeting.objects.count())
-            case(world, council.body, m)
-            case(world, council.body, m, is_public=False, exemption_basis="offl. § 13")
+        """`n` more meetings, upcoming and past, each with a public and an exempt case."""
+        have = Meeting.objects.count()
+        for m in bulk.meetings(world, council.body, range(have + 3, have + 3 + n)):
+            bulk.cases(world, council.body, m, 1)
+            bulk.cases(world, council.body, m, 1, is_public=False, exemption_basis="offl. § 13")
 
-    add(1)
+    add(10)
     small = count_queries(client, reverse("my_meetings"))
-    add(6)
+    add(990)
     services.send_absence_notice(
         Meeting.objects.order_by("pk").last(),  # type: ignore[arg-type]
         representative=council.members[0],
@@ -274,10 +276,29 @@ def test_my_proposals_query_count_is_flat(client, world, council, meeting) -> No
                 p, meeting=meeting, kind=Case.Kind.DISCUSSION, by=world.secretary
             )
 
+    def bulk_add(n: int) -> None:
+        """`n` more of kari's proposals, open and answered (bulk-created)."""
+        made = bulk.cases(world, council.body, meeting, n // 2, kind=Case.Kind.DISCUSSION)
+        CaseProposal.objects.bulk_create(
+            CaseProposal(
+                body=council.body,
+                title=f"Forslag {i}",
+                proposed_by=kari,
+                **(
+                    {"status": CaseProposal.Status.ACCEPTED, "case": made[i // 2]}
+                    if i % 2 == 0 and i // 2 < len(made)
+                    else {}
+                ),
+            )
+            for i in range(n)
+        )
+
     add(1)
+    bulk_add(9)
     small = count_queries(client, reverse("my_proposals"))
-    add(5)
+    bulk_add(990)
     assert count_queries(client, reverse("my_proposals")) == small
+    assert "Forslag 989" in text(client.get(reverse("my_proposals")))
 
 
 # --- advice ---------------------------------------------------------------------------------------
@@ -319,13 +340,17 @@ def test_my_advice_query_count_is_flat(client, world, council, meeting) -> None:
     services.record_attendance(meeting, person=kari, by=world.secretary)
     client.force_login(kari)
     _advice(world, council, meeting, "A0")
+
+    def grow(n: int) -> None:
+        """`n` more pieces of advice in the meeting's cases, every other one answered."""
+        given = bulk.advice(world, bulk.cases(world, council.body, meeting, n))
+        bulk.answer(world, given[::2], "followed")
+
+    grow(9)
     small = count_queries(client, reverse("my_advice"))
-    for i in range(1, 6):
-        advice = _advice(world, council, meeting, f"A{i}")
-        services.respond_to_advice(
-            advice, status="followed", reasoning="Gjort", by=world.case_handler
-        )
+    grow(990)
     assert count_queries(client, reverse("my_advice")) == small
+    assert text(client.get(reverse("my_advice"))).count("Råd i Sak") >= 40  # a full page
 
 
 def test_the_meeting_notice_carries_each_members_own_absence_link(
