@@ -4,8 +4,6 @@ for a whole list of nominees in a fixed number of queries (the call page).
 
 Each verb runs in one transaction and writes the history in it, like the services."""
 
-import hashlib
-import json
 from datetime import date
 from typing import Any
 
@@ -14,36 +12,15 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from medvirke.core.errors import StaleEditError as StaleEditError  # the edit view catches it here
 from medvirke.core.history import record, save_with_history
+from medvirke.core.locking import require_version, save_version
 from medvirke.core.models import AuditEvent
 from medvirke.organisations.models import Organisation
 from medvirke.representatives.models import EmploymentDeclaration
 
 from . import services
 from .models import Body, Call, Nomination, Seat, Term
-
-# Not part of what a person edits: a change to these does not make an open form stale.
-_NOT_FINGERPRINTED = frozenset({"id", "created_at"})
-
-
-class StaleEditError(Exception):
-    """Someone else saved the body after the form was opened."""
-
-
-def fingerprint(body: Body, secretariat_ids: Any = None) -> str:
-    """A digest of what the edit form shows: the body's fields and its secretariat.
-
-    Body has no version column; the edit form carries this digest instead and `update_body`
-    compares it with the locked row, so a second secretary cannot overwrite the first's save."""
-    if secretariat_ids is None:
-        secretariat_ids = [u.pk for u in body.secretariat.all()]
-    values = {
-        f.attname: str(getattr(body, f.attname))
-        for f in body._meta.concrete_fields
-        if f.name not in _NOT_FINGERPRINTED
-    }
-    values["secretariat"] = ",".join(str(pk) for pk in sorted(secretariat_ids))
-    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
 
 
 def _names(users: Any) -> str:
@@ -67,29 +44,24 @@ def create_body(body: Body, *, secretariat: Any, by: Any) -> Body:
     return body
 
 
-def update_body(body: Body, *, secretariat: Any, by: Any, expected: str = "") -> list[Seat]:
+def update_body(
+    body: Body, *, secretariat: Any, by: Any, expected_version: int | None = None
+) -> list[Seat]:
     """Save an edited body (fields and secretariat) with its history and make its seats match
-    the new counts. Refuses with StaleEditError if the row changed since the form was opened
-    (`expected` is the form's fingerprint). Returns occupied seats above the new counts: they
-    are kept until their terms end."""
+    the new counts. Refuses with StaleEditError if the body was saved since the form was opened
+    at `expected_version` (core/locking.py; a change of the secretariat moves the version too).
+    Returns occupied seats above the new counts: they are kept until their terms end."""
     with transaction.atomic():
-        current = Body.objects.select_for_update().get(pk=body.pk)
+        current = body.locked()
+        require_version(current, expected_version)
         old_people = list(current.secretariat.all())
-        if expected and fingerprint(current, [u.pk for u in old_people]) != expected:
-            raise StaleEditError
-        # Diff against the locked row, not against what the view loaded a moment earlier.
-        body._loaded_values = current._loaded_values
-        save_with_history(body, actor=by, parent=body.owner)
         new_people = list(secretariat)
+        people = None
         if {u.pk for u in old_people} != {u.pk for u in new_people}:
+            people = {"secretariat": [_names(old_people) or None, _names(new_people) or None]}
+        save_version(body, current, actor=by, parent=body.owner, extra_changes=people)
+        if people:
             body.secretariat.set(new_people)
-            record(
-                actor=by,
-                action=AuditEvent.Action.UPDATED,
-                obj=body,
-                parent=body.owner,
-                changes={"secretariat": [_names(old_people) or None, _names(new_people) or None]},
-            )
         services.sync_seats(body)
         counts = body.seat_counts()
         return [
@@ -102,7 +74,7 @@ def update_body(body: Body, *, secretariat: Any, by: Any, expected: str = "") ->
 def close_call(call: Call, *, by: Any) -> Call:
     """Stop accepting nominations. Pending nominations can still be appointed or declined."""
     with transaction.atomic():
-        locked = Call.objects.select_for_update().select_related("body").get(pk=call.pk)
+        locked = call.locked("body")
         if locked.closed_at is not None:
             raise services.RefusedError(_("The call has already been closed."))
         locked.closed_at = timezone.now()

@@ -91,6 +91,10 @@ class Body(TrackedModel):
     )
     ended_on = models.DateField(_("ended"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic lock (core/locking.py): the edit form carries the version it was opened with.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history_exclude = frozenset({"version"})
 
     objects = BodyQuerySet.as_manager()
 

@@ -6,17 +6,17 @@ query or a database console can rewrite history (docs/operations.md: the roles t
 """
 
 import json
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import connection, models, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete a history or access-log row."""
+# Raised here; defined with the other errors (core/errors.py), importable from both.
+from .errors import AppendOnlyError
 
 
 class AppendOnlyModel(models.Model):
@@ -211,7 +211,43 @@ class AccessLogEntry(AppendOnlyModel):
 REDACTED = "•••"
 
 
-class TrackedModel(models.Model):
+class LockableModel(models.Model):
+    """A row that a transition locks before it reads the state it decides on (the
+    `Check.ping` pattern): `locked()` instead of a `select_for_update().get(pk=...)` per verb."""
+
+    class Meta:
+        abstract = True
+
+    def locked(self, *related: str, lock_related: bool = False) -> Self:
+        """This row as it is now in the database, locked (`SELECT … FOR UPDATE`) until the
+        surrounding transaction ends, so two people acting at once are served one after the
+        other and the second sees what the first did. `related` is `select_related`; those rows
+        are read, not locked, unless `lock_related` (then every joined row is locked too, as a
+        bare `select_for_update()` with `select_related` does on PostgreSQL).
+
+        Must be called inside `transaction.atomic()`: outside one the lock would end with the
+        statement and protect nothing, so that is refused instead of silently allowed. On SQLite
+        the IMMEDIATE transaction already holds the database's write lock."""
+        model = type(self)
+        using = self._state.db or "default"
+        if not transaction.get_connection(using).in_atomic_block:
+            raise TransactionManagementError(
+                f"{model.__name__}.locked() must be called inside transaction.atomic()"
+            )
+        of = ["self"]
+        if lock_related:
+            for path in related:
+                parts = path.split("__")
+                of += ["__".join(parts[: i + 1]) for i in range(len(parts))]
+        rows = model._default_manager.db_manager(using).select_for_update(
+            of=tuple(dict.fromkeys(of))
+        )
+        if related:
+            rows = rows.select_related(*related)
+        return rows.get(pk=self.pk)
+
+
+class TrackedModel(LockableModel):
     """Remembers the field values it was loaded with, so a save can tell history what changed."""
 
     class Meta:

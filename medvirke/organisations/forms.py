@@ -5,13 +5,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from medvirke.core.locking import VersionedModelForm
+
 from .models import Invitation, Organisation, StaffRole
 
 User = get_user_model()
 
 
-class OrganisationForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class OrganisationForm(VersionedModelForm):
     # Wider than the stored 9 digits: people paste "983 658 725"; clean_org_number keeps digits.
     org_number = forms.CharField(
         label=Organisation._meta.get_field("org_number").verbose_name,
@@ -42,8 +43,6 @@ class OrganisationForm(forms.ModelForm):
         if allowed_kinds is not None:
             field = self.fields["kind"]
             field.choices = [c for c in field.choices if c[0] in allowed_kinds]  # type: ignore[attr-defined]
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
     def clean_org_number(self) -> str:
         # People paste "983 658 725" or "NO 983658725 MVA"; keep the digits.

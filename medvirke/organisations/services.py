@@ -13,7 +13,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from medvirke.core.errors import RefusedError
+from medvirke.core.errors import StaleEditError as StaleEditError  # the edit view catches it here
 from medvirke.core.history import record, save_with_history
+from medvirke.core.locking import save_if_version
 from medvirke.core.models import AuditEvent
 from medvirke.core.tasks import retry_later
 
@@ -22,12 +25,8 @@ from .models import Invitation, Organisation, StaffRole
 User = get_user_model()
 
 
-class InvitationError(Exception):
+class InvitationError(RefusedError):
     """The invitation cannot be used; the message says why, in the user's language."""
-
-
-class StaleEditError(Exception):
-    """Someone else saved the record after this edit form was opened."""
 
 
 def save_organisation(organisation: Organisation, *, by: Any) -> None:
@@ -38,26 +37,9 @@ def save_organisation(organisation: Organisation, *, by: Any) -> None:
 def update_organisation(
     organisation: Organisation, *, by: Any, expected_version: int | None
 ) -> None:
-    """Save an edit unless someone else saved since the form was opened (no lost updates)."""
-    with transaction.atomic():
-        current = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise StaleEditError
-        # Diff against the row as it is now, under the lock.
-        organisation._loaded_values = current._loaded_values
-        changes = organisation.tracked_changes()
-        if not changes:
-            return
-        organisation.version = current.version + 1
-        organisation.save(update_fields=[*changes, "version", "updated_at"])
-        organisation.mark_saved()
-        record(
-            actor=by,
-            action=AuditEvent.Action.UPDATED,
-            obj=organisation,
-            changes=changes,
-            parent=organisation.parent,
-        )
+    """Save an edit unless someone else saved since the form was opened (no lost updates):
+    StaleEditError (core/locking.py) if the row is past `expected_version`."""
+    save_if_version(organisation, expected=expected_version, actor=by, parent=organisation.parent)
 
 
 def end_organisation(organisation: Organisation, *, by: Any) -> None:
@@ -72,7 +54,7 @@ def end_organisation(organisation: Organisation, *, by: Any) -> None:
     access, only the person their own profile.
     """
     with transaction.atomic():
-        org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        org = organisation.locked()
         if org.ended_on is None:
             org.ended_on = timezone.localdate()
             save_with_history(org, actor=by, action=AuditEvent.Action.ENDED)
@@ -98,7 +80,7 @@ def reactivate_organisation(organisation: Organisation, *, by: Any) -> None:
     """Mark an ended organisation active again. The roles and invitations that ended with it
     stay ended: who should work here now is decided anew, by invitation."""
     with transaction.atomic():
-        org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        org = organisation.locked()
         if org.ended_on is not None:
             org.ended_on = None
             save_with_history(org, actor=by, action=AuditEvent.Action.REACTIVATED)
@@ -189,7 +171,7 @@ def invite(
 
 def withdraw_invitation(invitation: Invitation, *, by: Any) -> None:
     with transaction.atomic():
-        inv = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        inv = invitation.locked()
         if inv.status == "pending":
             inv.revoked_at = timezone.now()
             save_with_history(
@@ -230,7 +212,7 @@ def accept_invitation(
     account with a verified e-mail address and the role. Two clicks at once grant it once."""
     with transaction.atomic():
         invitation = check_invitation(token)
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation = invitation.locked()
         if invitation.status != "pending":
             raise InvitationError(_("This invitation has already been used. Log in instead."))
         if user is None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from medvirke.core.locking import carry_version
 from medvirke.core.models import AuditEvent
 from medvirke.core.once import once_per_form
 
@@ -158,9 +159,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_organisation(
-                form.instance, by=request.user, expected_version=form.cleaned_data.get("version")
+                form.instance, by=request.user, expected_version=form.expected_version
             )
-        except services.StaleEditError:
+        except services.StaleEditError as exc:
             form.add_error(
                 None,
                 _(
@@ -170,9 +171,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             # Let the next save go through against the version now stored.
-            data = request.POST.copy()
-            data["version"] = str(Organisation.objects.get(pk=pk).version)
-            form.data = data
+            carry_version(form, exc.version)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("organisation_detail", pk=organisation.pk)

@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from medvirke.core.forms import PLANNING, BoundedDateField
+from medvirke.core.locking import VersionedModelForm
 from medvirke.representatives.models import ExperienceArea
 
 from ..models import Body, Call, Nomination, Term
@@ -38,10 +39,7 @@ def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class BodyForm(forms.ModelForm):
-    # Body has no version column: this digest of the row as the form was opened is the lock
-    # (see body_admin.fingerprint).
-    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
+class BodyForm(VersionedModelForm):
 
     class Meta:
         model = Body

@@ -132,7 +132,6 @@ def _view_private_body(client: Client, s: Scene) -> bool:
 
 
 def _edit_body(client: Client, s: Scene) -> bool:
-    from medvirke.bodies import body_admin
     from medvirke.bodies.forms.secretariat import BodyForm
 
     body = s.council
@@ -142,7 +141,7 @@ def _edit_body(client: Client, s: Scene) -> bool:
     data.update(
         name="Nytt navn på utvalget",
         secretariat=[u.pk for u in body.secretariat.all()],
-        loaded=body_admin.fingerprint(body),
+        version=body.version,
     )
     if not data["is_public"]:
         del data["is_public"]

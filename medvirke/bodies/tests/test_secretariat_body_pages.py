@@ -425,12 +425,12 @@ def test_a_stale_edit_is_refused_and_what_was_typed_is_kept(client, world) -> No
     body = make_body(world)
     client.force_login(world.secretary)
     form = client.get(reverse("body_edit", args=[body.pk])).context["form"]
-    loaded = form["loaded"].value()
+    opened = form["version"].value()
     # Meanwhile the administrator saves a change.
     other = Body.objects.get(pk=body.pk)
     other.mandate = "Nytt mandat vedtatt av styret."
     body_admin.update_body(other, secretariat=[world.secretary], by=world.administrator)
-    data = {**BODY_DATA, "name": "Mitt nye navn", "loaded": loaded}
+    data = {**BODY_DATA, "name": "Mitt nye navn", "version": opened}
     response = client.post(reverse("body_edit", args=[body.pk]), data)
     assert response.status_code == 200
     text = page(response)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from medvirke.core.locking import carry_version
 from medvirke.core.models import AuditEvent
 from medvirke.core.once import once_per_form
 from medvirke.organisations.models import Organisation, StaffRole
@@ -189,7 +190,6 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         instance=body,
         owner=body.owner,
-        initial={"loaded": body_admin.fingerprint(body)},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,9 +197,9 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.instance,
                 secretariat=form.cleaned_data["secretariat"],
                 by=request.user,
-                expected=form.cleaned_data.get("loaded", ""),
+                expected_version=form.expected_version,
             )
-        except body_admin.StaleEditError:
+        except body_admin.StaleEditError as exc:
             form.add_error(
                 None,
                 _(
@@ -208,11 +208,7 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             # The next save goes through against what is stored now.
-            data = request.POST.copy()
-            data["loaded"] = body_admin.fingerprint(
-                Body.objects.prefetch_related("secretariat").get(pk=pk)
-            )
-            form.data = data
+            carry_version(form, exc.version)
         else:
             messages.success(request, _("The changes have been saved."))
             if kept:
