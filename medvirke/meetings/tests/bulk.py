@@ -1,6 +1,7 @@
 """Rows for the query-count tests, bulk-created: 1,000 cases, papers or pieces of advice through
 the services would take minutes, and the pages read only the rows, not how they came to be."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from medvirke.meetings.models import Advice, AdviceResponse, Case, Meeting, Pape
 from .conftest import at
 
 
-def meetings(world: Any, body: Body, days: range, **kw: Any) -> list[Meeting]:
+def meetings(world: Any, body: Body, days: Iterable[int], **kw: Any) -> list[Meeting]:
     """A planned meeting of `body` on each day in `days` (counted from today), 10 to 14."""
     return Meeting.objects.bulk_create(
         Meeting(

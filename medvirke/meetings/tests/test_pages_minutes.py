@@ -16,8 +16,17 @@ from medvirke.bodies.tests.pdftext import pdf_text
 from medvirke.core.models import Notification
 from medvirke.core.testing import count_queries
 from medvirke.meetings import services
-from medvirke.meetings.models import Advice, Case, Meeting, Minutes, MinutesVersion
+from medvirke.meetings.models import (
+    Advice,
+    Case,
+    CaseConclusion,
+    Dissent,
+    Meeting,
+    Minutes,
+    MinutesVersion,
+)
 
+from . import bulk
 from .conftest import case, plan
 
 pytestmark = pytest.mark.django_db
@@ -248,28 +257,20 @@ def test_the_editor_runs_a_flat_number_of_queries(
     editor = url("minutes_edit", meeting.pk)
 
     def fill(n: int) -> None:
-        for i in range(n):
-            extra = case(world, council.body, meeting, title=f"Sak nummer {i}")
-            services.update_minutes(
-                minutes, by=world.secretary, expected_version=None, conclusions={extra.pk: "Ok"}
-            )
-            services.add_dissent(
-                minutes,
-                case=extra,
-                person=council.members[i % 3].user,
-                text="Uenig",
-                by=world.secretary,
-            )
-            services.record_advice(
-                extra,
-                text="Gjør det",
-                due_on=timezone.localdate() + timedelta(days=9),
-                by=world.secretary,
-            )
+        """`n` more cases on the meeting, each with a conclusion, a dissent and advice."""
+        extra = bulk.cases(world, council.body, meeting, n, title="Sak nummer")
+        conclusions = CaseConclusion.objects.bulk_create(
+            CaseConclusion(minutes=minutes, case=c, text="Ok") for c in extra
+        )
+        Dissent.objects.bulk_create(
+            Dissent(conclusion=c, person=council.members[i % 3].user, text="Uenig")
+            for i, c in enumerate(conclusions)
+        )
+        bulk.advice(world, extra, due_in=9)
 
-    fill(1)
+    fill(9)
     few = count_queries(client, editor)
-    fill(8)
+    fill(990)
     assert count_queries(client, editor) == few
 
 

@@ -18,6 +18,7 @@ from medvirke.core.testing import count_queries
 from medvirke.meetings import services
 from medvirke.meetings.models import Attendance, Case, CaseProposal, Meeting, Paper
 
+from . import bulk
 from .conftest import at, case, plan
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -548,15 +549,15 @@ def test_marking_the_meeting_held(client, world, council, meeting) -> None:
 def test_the_meeting_plan_query_count_is_flat(client, world, council) -> None:
     client.force_login(world.secretary)
     url = reverse("meeting_plan", args=[council.body.pk]) + f"?aar={at(400).year}"
-    for day in (400, 401):
-        m = plan(world, council.body, days=day)
-        case(world, council.body, m)
-        paper(world, m)
+
+    def grow(n: int) -> None:
+        """`n` more meetings that year, each with a case and a paper for it."""
+        for m in bulk.meetings(world, council.body, [400] * n):
+            bulk.papers(world, m, list(bulk.cases(world, council.body, m, 1)))
+
+    grow(10)
     few = count_queries(client, url)
-    for day in range(402, 420):
-        m = plan(world, council.body, days=day)
-        case(world, council.body, m)
-        paper(world, m)
+    grow(990)
     many = count_queries(client, url)
     assert few == many <= MAX_QUERIES, (few, many)
 
@@ -566,26 +567,32 @@ def test_the_meeting_page_query_count_is_flat(client, world, council, meeting) -
     url = reverse("meeting_detail", args=[meeting.pk])
     for i in range(2):
         paper(world, meeting, case=case(world, council.body, meeting, title=f"Sak {i}"))
-    few = count_queries(client, url)
-    for i in range(2, 20):
-        item = case(
+
+    def grow(n: int) -> None:
+        """`n` more cases (public and exempt, owned by the clinic) with a paper each, and as
+        many papers for the meeting as a whole."""
+        public = bulk.cases(world, council.body, meeting, n // 2, owner_unit=world.clinic)
+        exempt = bulk.cases(
             world,
             council.body,
             meeting,
-            title=f"Sak {i}",
+            n - n // 2,
             owner_unit=world.clinic,
-            is_public=bool(i % 2),
+            is_public=False,
             exemption_basis="offl. § 14",
         )
-        paper(world, meeting, case=item)
-        paper(world, meeting, title=f"Vedlegg {i}")
+        bulk.papers(world, meeting, [*public, *exempt, *([None] * n)], late=True)
+
+    grow(8)
+    few = count_queries(client, url)
+    grow(990)
     many = count_queries(client, url)
     assert few == many <= MAX_QUERIES, (few, many)
 
 
 def test_the_attendance_sheet_query_count_is_flat(client, world) -> None:
     client.force_login(world.secretary)
-    small, large = council_with(world, 3), council_with(world, 40)
+    small, large = council_with(world, 10), council_with(world, 1000)
     urls = []
     for body in (small, large):
         m = plan(world, body, days=10)
