@@ -150,8 +150,8 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
         path: str,
     ) -> None:
         """One entry for one showing of a list: every (pk, label) in `rows` it displayed. The
-        list pages write this on every showing, also from the cache, so it is one row per
-        showing instead of one per person, in a plain INSERT: `create()` spent three times the
+        list pages write this on every showing, so it is one row per showing instead of one
+        per person, in a plain INSERT: `create()` spent three times the
         CPU of the statement itself building and saving the instance (docs/benchmarks.md)."""
         if not rows:
             return

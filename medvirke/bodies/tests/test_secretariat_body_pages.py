@@ -210,8 +210,7 @@ def test_an_outsider_sees_a_public_body_without_its_members_and_not_a_closed_one
     response = client.get(reverse("body_detail", args=[body.pk]))
     assert response.status_code == 200
     assert "Kari Nordmann" not in page(response)
-    # Closed as the edit page does it (with history), so the page cached for the outsider is
-    # not served again (core/pagecache.py).
+    # Closed as the edit page does it: the outsider's next request is refused.
     body.is_public = False
     body_admin.update_body(body, secretariat=[world.secretary], by=world.secretary)
     assert client.get(reverse("body_detail", args=[body.pk])).status_code == 403
