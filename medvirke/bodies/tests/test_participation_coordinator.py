@@ -312,7 +312,7 @@ def test_representation_counts_representatives_by_area_without_names(
 # --- query counts ---------------------------------------------------------------------------------
 
 
-def grow(world, n: int) -> Call:  # type: ignore[no-untyped-def]
+def grow(world, n: int) -> Call:
     """`n` rows of everything the coordinator's pages list: `n` open calls to the organisation,
     `n` consenting representatives with an area holding `n` current seats, and `n` nominations
     on one call. Bulk-created: through the services 1,000 of each would take minutes."""
@@ -376,7 +376,7 @@ def grow(world, n: int) -> Call:  # type: ignore[no-untyped-def]
     return calls[0]
 
 
-def queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def queries(client, url: str) -> int:
     tree_index.forget()  # a first visit: the in-memory tree is read too
     return count_queries(client, url)
 
