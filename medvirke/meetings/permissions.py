@@ -20,17 +20,9 @@ from medvirke.bodies.permissions import can_view as can_view_body
 from medvirke.organisations.models import ANCESTOR_DEPTH, Organisation, StaffRole
 from medvirke.organisations.permissions import roles_in
 
-from .models import Advice, AdviceQuerySet, Case, Meeting, Minutes
-
-# Staff roles in a unit that may answer advice sent to the unit: the case handler / unit
-# manager (saksbehandler/enhetsleder). Not administrators: they manage the council (and grant
-# roles), and answering for the service is the service's job (access follows the job).
-ANSWERING_ROLES = {StaffRole.Role.CASE_HANDLER}
-
-
-def member_terms(body: Body | int, on: Any = None) -> Any:
-    """Current terms in the body (every role, deputies included)."""
-    return Term.objects.current(on).filter(seat__body=body, seat__retired_on__isnull=True)
+# Who is a member (member_terms) and who answers advice (ANSWERING_ROLES) are defined with the
+# models, which need them too; the rules below build on them.
+from .models import ANSWERING_ROLES, Advice, AdviceQuerySet, Case, Meeting, Minutes, member_terms
 
 
 def is_member(user: Any, body: Body | int, on: Any = None) -> bool:

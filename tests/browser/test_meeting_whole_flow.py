@@ -22,7 +22,7 @@ from playwright.sync_api import Locator, expect
 from medvirke.bodies.tests.pdftext import pdf_text
 from medvirke.core.testing import PASSWORD, World
 from medvirke.meetings.models import Case, Meeting
-from medvirke.meetings.services.meetings import when
+from medvirke.meetings.services.common import when
 from medvirke.meetings.tests.conftest import seat_council
 
 from .support import CheckedPage, link_path

@@ -4,7 +4,8 @@ A body (bodies.Body) meets; each meeting has an agenda of cases (numbered per bo
 "Sak 12/26"), papers, absence notices and attendance (meetings.py). The minutes record per case
 the conclusion, the council's advice and any dissent; every piece of advice gets a recipient, a
 due date and answers (fulgt / delvis fulgt / ikke fulgt / under behandling), kept as history
-(minutes.py). Changes go through services/, which writes the history in the same transaction.
+(minutes.py). Who belongs to the meetings, and the quorum, are reads in membership.py. Changes
+go through services/, which writes the history in the same transaction.
 """
 
 from .calendar import CalendarFeed
@@ -21,6 +22,13 @@ from .meetings import (
     Paper,
     paper_path,
 )
+from .membership import (
+    ANSWERING_ROLES,
+    VOTING_ROLES,
+    Quorum,
+    member_terms,
+    members_of,
+)
 from .minutes import (
     OPEN_STATUSES,
     Advice,
@@ -35,8 +43,10 @@ from .minutes import (
 )
 
 __all__ = [
+    "ANSWERING_ROLES",
     "DEFAULT_PAPER_DEADLINE_DAYS",
     "OPEN_STATUSES",
+    "VOTING_ROLES",
     "AbsenceNotice",
     "Advice",
     "AdviceQuerySet",
@@ -56,5 +66,8 @@ __all__ = [
     "MinutesComment",
     "MinutesVersion",
     "Paper",
+    "Quorum",
+    "member_terms",
+    "members_of",
     "paper_path",
 ]

@@ -1,7 +1,8 @@
 """Meetings and what belongs to one: the agenda's cases (numbered per body and year, "Sak
 12/26"), case proposals, papers, absence notices and attendance."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -9,9 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from medvirke.bodies.models import Body, Term
+from medvirke.bodies.models import Body, Seat, Term, TermQuerySet
 from medvirke.core.models import TrackedModel
 from medvirke.organisations.models import Organisation
+
+from .membership import VOTING_ROLES, Quorum, member_terms, members_of
 
 # How many days before the meeting papers are due, unless the meeting says otherwise.
 DEFAULT_PAPER_DEADLINE_DAYS = 7
@@ -93,6 +96,34 @@ class Meeting(TrackedModel):
 
     def has_started(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.starts_at
+
+    @property
+    def day(self) -> date:
+        """The meeting's date where it is held (terms are current or not per day)."""
+        return timezone.localtime(self.starts_at).date()
+
+    def member_terms(self) -> TermQuerySet:
+        """The terms current in the body on the meeting's day."""
+        return member_terms(self.body_id, self.day)
+
+    def members(self) -> list[Any]:
+        """The people holding those terms: who is called and told about the meeting."""
+        return members_of(self.body_id, self.day)
+
+    def quorum(self, at: datetime | None = None) -> Quorum:
+        """More than half of the members present (deputies standing in for an absent member
+        count). Members are the body's voting seats (leader, deputy leader, members), filled or
+        not, as the mandate sets the body's size; `at` counts only those there at that moment."""
+        seats = Seat.objects.filter(
+            body_id=self.body_id, role__in=VOTING_ROLES, retired_on__isnull=True
+        ).count()
+        present = (
+            Attendance.objects.filter(meeting=self)
+            .present(at)
+            .filter(Q(term__seat__role__in=VOTING_ROLES) | Q(stands_in_for__isnull=False))
+            .count()
+        )
+        return Quorum(members=seats, present=present)
 
 
 # --- cases ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ advice, its recipient and due date, and the answers to it (kept as history)."""
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +15,7 @@ from medvirke.core.models import AppendOnlyModel, TrackedModel
 from medvirke.organisations.models import Organisation
 
 from .meetings import Case, Meeting
+from .membership import ANSWERING_ROLES
 
 User = settings.AUTH_USER_MODEL
 
@@ -210,6 +212,21 @@ class AdviceQuerySet(models.QuerySet["Advice"]):
     def for_body(self, body: Body | int) -> "AdviceQuerySet":
         return self.filter(case__body=body)
 
+    def follow_up(
+        self, body: Body | int, *, exclude_meeting: Meeting | None = None
+    ) -> "AdviceQuerySet":
+        """Advice of the body still without a final answer: it comes back on every agenda as a
+        follow-up item until answered (the meeting that gave it excluded)."""
+        items = (
+            self.for_body(body)
+            .open()
+            .select_related("case", "recipient_unit", "recipient_person")
+            .order_by("due_on", "pk")
+        )
+        if exclude_meeting is not None:
+            items = items.exclude(case__meeting=exclude_meeting)
+        return items
+
 
 class Advice(TrackedModel):
     """The council's advice in one case, as its own record: who must answer, by when, and the
@@ -273,6 +290,22 @@ class Advice(TrackedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def answerers(self) -> list[Any]:
+        """The people who may answer: the named person, or the unit's case handlers."""
+        people = [p for p in (self.recipient_person, self.case.owner_person) if p is not None]
+        units = [u for u in (self.recipient_unit, self.case.owner_unit) if u is not None]
+        if not people and units:
+            people = list(
+                get_user_model()
+                .objects.filter(
+                    is_active=True,
+                    staff_roles__role__in=ANSWERING_ROLES,
+                    staff_roles__organisation__in=units,
+                )
+                .distinct()
+            )
+        return people
 
 
 class AdviceResponse(AppendOnlyModel, TrackedModel):

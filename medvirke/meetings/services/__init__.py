@@ -1,12 +1,15 @@
 """The meetings app's verbs (services/meetings.py: meetings, cases, papers, attendance;
 services/minutes.py: the minutes; services/ledger.py: the influence ledger), importable from
-one place."""
+one place. The three modules import models, permissions and services/common.py, never each
+other (an import-linter contract holds it); reads they share are on the models (who the
+members are, the quorum, the advice to follow up). The errors are core's (core/errors.py),
+named here so a view says `services.RefusedError`."""
 
-from .ledger import follow_up_items, record_advice, respond_to_advice
+from medvirke.core.errors import RefusedError, StaleEditError
+
+from .common import MinutesLockedError
+from .ledger import record_advice, respond_to_advice
 from .meetings import (
-    VOTING_ROLES,
-    Quorum,
-    RefusedError,
     accept_proposal,
     add_case,
     answer_proposal,
@@ -15,19 +18,15 @@ from .meetings import (
     check_not_patient_case,
     contains_national_id,
     mark_held,
-    members_of,
     plan_meeting,
     propose_case,
     publish_paper,
-    quorum,
     record_attendance,
     send_absence_notice,
     update_case,
     update_meeting,
 )
 from .minutes import (
-    MinutesLockedError,
-    StaleEditError,
     add_dissent,
     approve_minutes,
     comment_on_minutes,
@@ -42,9 +41,7 @@ from .minutes import (
 )
 
 __all__ = [
-    "VOTING_ROLES",
     "MinutesLockedError",
-    "Quorum",
     "RefusedError",
     "StaleEditError",
     "accept_proposal",
@@ -58,14 +55,11 @@ __all__ = [
     "comment_on_minutes",
     "contains_national_id",
     "correct_minutes",
-    "follow_up_items",
     "mark_held",
-    "members_of",
     "plan_meeting",
     "propose_case",
     "publish_minutes",
     "publish_paper",
-    "quorum",
     "record_advice",
     "record_attendance",
     "remove_advice",

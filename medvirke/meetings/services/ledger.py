@@ -1,7 +1,7 @@
 """The influence ledger's workflows: every piece of advice has a recipient and a due date; the
 case owner or the recipient answers (followed / partly / not followed / under consideration),
 each answer a new row, and the members and the proposing representative are told. Open advice
-comes back on the body's agenda (follow_up_items) until it has a final answer."""
+comes back on the body's agenda (Advice.objects.follow_up) until it has a final answer."""
 
 from datetime import date
 from typing import Any
@@ -11,34 +11,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from medvirke.bodies.models import Body
+from medvirke.core.errors import RefusedError
 from medvirke.core.history import save_with_history
 from medvirke.core.notify import notify
 from medvirke.organisations.models import Organisation
 
-from ..models import Advice, AdviceQuerySet, AdviceResponse, Case, Meeting, Minutes
-from ..permissions import ANSWERING_ROLES, can_respond
-from .meetings import RefusedError, members_of, url_for
-from .minutes import _locked
-
-
-def answerers(advice: Advice) -> list[Any]:
-    """The people who may answer: the named person, or the unit's case handlers."""
-    from django.contrib.auth import get_user_model
-
-    people = [p for p in (advice.recipient_person, advice.case.owner_person) if p is not None]
-    units = [u for u in (advice.recipient_unit, advice.case.owner_unit) if u is not None]
-    if not people and units:
-        people = list(
-            get_user_model()
-            .objects.filter(
-                is_active=True,
-                staff_roles__role__in=ANSWERING_ROLES,
-                staff_roles__organisation__in=units,
-            )
-            .distinct()
-        )
-    return people
+from ..models import Advice, AdviceResponse, Case, Minutes, members_of
+from ..permissions import can_respond
+from .common import MinutesLockedError, url_for
 
 
 def record_advice(
@@ -65,7 +45,7 @@ def record_advice(
             Minutes.objects.filter(meeting_id=case.meeting_id).first() if case.meeting_id else None
         )
         if minutes is not None and minutes.is_locked:
-            raise _locked()
+            raise MinutesLockedError
         advice = Advice(
             case=case,
             text=text.strip(),
@@ -76,7 +56,7 @@ def record_advice(
         )
         save_with_history(advice, actor=by, parent=case.body)
         notify(
-            answerers(advice),
+            advice.answerers(),
             gettext_lazy("Advice to answer from %(body)s: %(case)s"),
             gettext_lazy(
                 "%(body)s has given advice in case %(case)s %(title)s. Answer by %(due)s "
@@ -105,11 +85,7 @@ def respond_to_advice(advice: Advice, *, status: str, reasoning: str, by: Any) -
     if not reasoning.strip():
         raise ValidationError({"reasoning": _("Give the reasoning for the answer.")})
     with transaction.atomic():
-        current = (
-            Advice.objects.select_for_update(of=("self",))
-            .select_related("case__body", "case__meeting")
-            .get(pk=advice.pk)
-        )
+        current = advice.locked("case__body", "case__meeting")
         changed = current.responses.exists()
         response = AdviceResponse(
             advice=current, status=status, reasoning=reasoning.strip(), responded_by=by
@@ -142,17 +118,3 @@ def respond_to_advice(advice: Advice, *, status: str, reasoning: str, by: Any) -
         )
     advice.status = current.status
     return response
-
-
-def follow_up_items(body: Body | int, *, exclude_meeting: Meeting | None = None) -> AdviceQuerySet:
-    """Advice of the body still without a final answer: it comes back on every agenda as a
-    follow-up item until answered (the meeting that gave it excluded)."""
-    items = (
-        Advice.objects.for_body(body)
-        .open()
-        .select_related("case", "recipient_unit", "recipient_person")
-        .order_by("due_on", "pk")
-    )
-    if exclude_meeting is not None:
-        items = items.exclude(case__meeting=exclude_meeting)
-    return items

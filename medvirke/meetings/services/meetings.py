@@ -2,19 +2,18 @@
 → held; cases and proposals; papers. Each verb runs in one transaction with its history, and
 notifications are written in the same transaction (e-mail after commit, core.notify).
 
-The minutes and the influence ledger are in minutes.py; both raise the errors defined here.
+The minutes and the influence ledger are in minutes.py and ledger.py; what the three share is
+in common.py, and the reads they need (members, quorum, follow-up items) are on the models.
+Refusals are core's RefusedError (core/errors.py).
 """
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
-from django.urls import reverse
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,49 +22,25 @@ from stdnum.no import fodselsnummer
 from medvirke.bodies.models import Body, Seat, Term
 from medvirke.bodies.permissions import can_manage
 from medvirke.bodies.services import secretariat_of
+from medvirke.core.errors import RefusedError
 from medvirke.core.files import files_removed_on_error
 from medvirke.core.history import save_with_history
+from medvirke.core.notify import notify
 from medvirke.organisations.models import Organisation
 from medvirke.representatives.models import Representative
 
-from ..models import AbsenceNotice, Attendance, Case, CaseProposal, Meeting, Paper
-from ..permissions import member_terms
+from ..models import (
+    VOTING_ROLES,
+    AbsenceNotice,
+    Advice,
+    Attendance,
+    Case,
+    CaseProposal,
+    Meeting,
+    Paper,
+)
 from ..validators import validate_upload
-
-# Seats whose holders count towards the quorum and whose absence calls in a deputy.
-VOTING_ROLES = (Seat.Role.LEADER, Seat.Role.DEPUTY_LEADER, Seat.Role.MEMBER)
-
-
-class RefusedError(Exception):
-    """The action is not allowed; the message says why, in the user's language."""
-
-
-# --- helpers ------------------------------------------------------------------------------------
-
-
-def url_for(name: str, *args: Any) -> str:
-    """The page a notification links to."""
-    return reverse(name, args=args)
-
-
-def meeting_url(meeting: Meeting) -> str:
-    return url_for("meeting_detail", meeting.pk)
-
-
-def when(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%d.%m.%Y %H:%M}"
-
-
-def meeting_day(meeting: Meeting) -> date:
-    return timezone.localtime(meeting.starts_at).date()
-
-
-def members_of(body: Body | int, on: date | None = None) -> list[Any]:
-    """The people holding a current term in the body (deputies and observers included)."""
-    User = get_user_model()
-    terms = member_terms(body, on).values("representative__user_id")
-    return list(User.objects.filter(pk__in=terms, is_active=True))
-
+from .common import meeting_url, notify_members, url_for, when
 
 # --- meetings -----------------------------------------------------------------------------------
 
@@ -107,11 +82,7 @@ def update_meeting(meeting: Meeting, *, by: Any, **fields: Any) -> Meeting:
     if set(fields) - allowed:
         raise TypeError(f"cannot change {sorted(set(fields) - allowed)}")
     with transaction.atomic():
-        m = (
-            Meeting.objects.select_for_update(of=("self",))
-            .select_related("body")
-            .get(pk=meeting.pk)
-        )
+        m = meeting.locked("body")
         if m.status not in (Meeting.Status.PLANNED, Meeting.Status.CALLED):
             raise RefusedError(_("A held meeting can no longer be changed."))
         for name, value in fields.items():
@@ -125,17 +96,10 @@ def update_meeting(meeting: Meeting, *, by: Any, **fields: Any) -> Meeting:
 def call_meeting(meeting: Meeting, *, by: Any) -> Meeting:
     """Call the meeting (innkalling): status called, and every member gets the time, place,
     agenda and the number of papers and open advice to follow up."""
-    from medvirke.core.notify import notify
-
     from ..links import absence_url
-    from .ledger import follow_up_items
 
     with transaction.atomic():
-        m = (
-            Meeting.objects.select_for_update(of=("self",))
-            .select_related("body")
-            .get(pk=meeting.pk)
-        )
+        m = meeting.locked("body")
         if m.status != Meeting.Status.PLANNED:
             raise RefusedError(_("The meeting has already been called."))
         if m.has_started():
@@ -152,7 +116,7 @@ def call_meeting(meeting: Meeting, *, by: Any) -> Meeting:
             ),
             gettext_lazy("Agenda:\n%(agenda)s") if agenda else "",
             gettext_lazy("%(follow_ups)s piece(s) of advice still await an answer.")
-            if follow_up_items(m.body, exclude_meeting=m).exists()
+            if Advice.objects.follow_up(m.body, exclude_meeting=m).exists()
             else "",
             gettext_lazy("Cannot come? Send an absence notice in one step:\n%(absence_link)s"),
         ]
@@ -162,10 +126,10 @@ def call_meeting(meeting: Meeting, *, by: Any) -> Meeting:
             "ends": f"{timezone.localtime(m.ends_at):%H:%M}",
             "place": ", ".join(p for p in (m.place, m.video_link) if p) or "–",
             "agenda": agenda,
-            "follow_ups": follow_up_items(m.body, exclude_meeting=m).count(),
+            "follow_ups": Advice.objects.follow_up(m.body, exclude_meeting=m).count(),
         }
         # One notice per member: each carries the member's own absence link (it names them).
-        for person in members_of(m.body_id, meeting_day(m)):
+        for person in m.members():
             notify(
                 [person],
                 gettext_lazy("Meeting notice: %(body)s, %(when)s"),
@@ -180,38 +144,12 @@ def call_meeting(meeting: Meeting, *, by: Any) -> Meeting:
 
 def mark_held(meeting: Meeting, *, by: Any) -> None:
     with transaction.atomic():
-        m = (
-            Meeting.objects.select_for_update(of=("self",))
-            .select_related("body")
-            .get(pk=meeting.pk)
-        )
+        m = meeting.locked("body")
         if m.status not in (Meeting.Status.PLANNED, Meeting.Status.CALLED):
             raise RefusedError(_("The meeting is already marked as held."))
         m.status = Meeting.Status.HELD
         save_with_history(m, actor=by, parent=m.body)
     meeting.status = m.status
-
-
-def notify_members(
-    meeting: Meeting,
-    subject: Any,
-    body: Any,
-    *,
-    params: dict[str, Any],
-    by: Any,
-    url: str = "",
-) -> None:
-    """Tell the body's members; the notice links to `url`, or to the meeting's page."""
-    from medvirke.core.notify import notify
-
-    notify(
-        members_of(meeting.body_id, meeting_day(meeting)),
-        subject,
-        body,
-        url or meeting_url(meeting),
-        params=params,
-        exclude=by,
-    )
 
 
 # --- cases --------------------------------------------------------------------------------------
@@ -279,7 +217,7 @@ def add_case(
         )
     if meeting is not None and meeting.body_id != body.pk:
         raise RefusedError(_("The meeting belongs to another body."))
-    year = meeting_day(meeting).year if meeting else timezone.localdate().year
+    year = meeting.day.year if meeting else timezone.localdate().year
     case = Case(
         body=body,
         year=year,
@@ -297,9 +235,7 @@ def add_case(
         created_by=by,
     )
     with transaction.atomic():
-        Body.objects.select_for_update(of=("self",)).only("pk").get(
-            pk=body.pk
-        )  # numbers one at a time
+        body.locked()  # numbers one at a time
         if meeting is not None:
             case.agenda_order = Case.objects.filter(meeting=meeting).count() + 1
         for _attempt in range(5):
@@ -332,7 +268,7 @@ def update_case(case: Case, *, by: Any, **fields: Any) -> Case:
     if set(fields) - allowed:
         raise TypeError(f"cannot change {sorted(set(fields) - allowed)}")
     with transaction.atomic():
-        c = Case.objects.select_for_update(of=("self",)).select_related("body").get(pk=case.pk)
+        c = case.locked("body")
         for name, value in fields.items():
             setattr(c, name, value.strip() if isinstance(value, str) else value)
         check_not_patient_case(c.title, c.description, c.no_individual_patient)
@@ -348,8 +284,6 @@ def update_case(case: Case, *, by: Any, **fields: Any) -> Case:
 
 def propose_case(body: Body, *, title: str, description: str, by: Any) -> CaseProposal:
     """A member proposes a case for the agenda; the secretariat is told."""
-    from medvirke.core.notify import notify
-
     from ..permissions import is_member
 
     if not is_member(by, body):
@@ -378,14 +312,8 @@ def accept_proposal(
     proposal: CaseProposal, *, meeting: Meeting, by: Any, kind: str, **case_fields: Any
 ) -> Case:
     """Put a proposed case on a meeting's agenda; the proposer is told its number."""
-    from medvirke.core.notify import notify
-
     with transaction.atomic():
-        p = (
-            CaseProposal.objects.select_for_update(of=("self",))
-            .select_related("body")
-            .get(pk=proposal.pk)
-        )
+        p = proposal.locked("body")
         if p.status != CaseProposal.Status.PROPOSED:
             raise RefusedError(_("This proposal has already been answered."))
         case = add_case(
@@ -415,16 +343,10 @@ def accept_proposal(
 
 def answer_proposal(proposal: CaseProposal, *, reason: str, by: Any) -> None:
     """Decline a proposal with a reason the proposer reads."""
-    from medvirke.core.notify import notify
-
     if not reason.strip():
         raise ValidationError({"answer": _("Give a reason; the proposer will see it.")})
     with transaction.atomic():
-        p = (
-            CaseProposal.objects.select_for_update(of=("self",))
-            .select_related("body")
-            .get(pk=proposal.pk)
-        )
+        p = proposal.locked("body")
         if p.status != CaseProposal.Status.PROPOSED:
             raise RefusedError(_("This proposal has already been answered."))
         p.status, p.answer = CaseProposal.Status.DECLINED, reason.strip()
@@ -489,14 +411,8 @@ def send_absence_notice(
     """Report that a member cannot come (meld forfall). Refused once the meeting has started.
     For a member, the first deputy (by seat rank) not already called and not absent is called
     in and told; if a called deputy reports absence, the next deputy is called instead."""
-    from medvirke.core.notify import notify
-
     with transaction.atomic():
-        m = (
-            Meeting.objects.select_for_update(of=("self",))
-            .select_related("body")
-            .get(pk=meeting.pk)
-        )
+        m = meeting.locked("body")
         if m.has_started():
             raise RefusedError(
                 _(
@@ -504,9 +420,8 @@ def send_absence_notice(
                     "the secretariat."
                 )
             )
-        day = meeting_day(m)
         term = (
-            member_terms(m.body_id, day)
+            m.member_terms()
             .filter(representative=representative)
             .select_related("seat", "representative__user")
             .first()
@@ -554,12 +469,10 @@ def send_absence_notice(
 
 def call_deputy(meeting: Meeting, notice: AbsenceNotice, *, by: Any) -> Term | None:
     """Call in the first deputy by rank who is neither called already nor absent."""
-    from medvirke.core.notify import notify
-
     busy = AbsenceNotice.objects.filter(meeting=meeting).exclude(deputy__isnull=True)
     absent = AbsenceNotice.objects.filter(meeting=meeting).values("term_id")
     deputy = (
-        member_terms(meeting.body_id, meeting_day(meeting))
+        meeting.member_terms()
         .filter(seat__role=Seat.Role.DEPUTY)
         .exclude(pk__in=busy.values("deputy_id"))
         .exclude(pk__in=absent)
@@ -603,11 +516,7 @@ def record_attendance(
     if arrived_at and left_at and left_at <= arrived_at:
         raise ValidationError({"left_at": _("Departure must be after arrival.")})
     with transaction.atomic():
-        term = (
-            member_terms(meeting.body_id, meeting_day(meeting))
-            .filter(representative__user=person)
-            .first()
-        )
+        term = meeting.member_terms().filter(representative__user=person).first()
         stands_in = (
             AbsenceNotice.objects.filter(meeting=meeting, deputy=term).first() if term else None
         )
@@ -627,33 +536,3 @@ def record_attendance(
         except IntegrityError as exc:  # two secretaries recording the same person at once
             raise RefusedError(_("Attendance was just recorded by someone else; reload.")) from exc
     return row
-
-
-@dataclass(frozen=True)
-class Quorum:
-    members: int
-    present: int
-
-    @property
-    def needed(self) -> int:
-        return self.members // 2 + 1
-
-    @property
-    def reached(self) -> bool:
-        return self.members > 0 and self.present >= self.needed
-
-
-def quorum(meeting: Meeting, at: datetime | None = None) -> Quorum:
-    """More than half of the members present (deputies standing in for an absent member
-    count). Members are the body's voting seats (leader, deputy leader, members), filled or not,
-    as the mandate sets the body's size; `at` counts only those there at that moment."""
-    members = Seat.objects.filter(
-        body_id=meeting.body_id, role__in=VOTING_ROLES, retired_on__isnull=True
-    ).count()
-    present = (
-        Attendance.objects.filter(meeting=meeting)
-        .present(at)
-        .filter(Q(term__seat__role__in=VOTING_ROLES) | Q(stands_in_for__isnull=False))
-        .count()
-    )
-    return Quorum(members=members, present=present)

@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from medvirke.bodies.services import secretariat_of
+from medvirke.core.errors import RefusedError
 from medvirke.core.history import record, save_with_history
+from medvirke.core.locking import require_version, save_version
 from medvirke.core.models import AuditEvent
 from medvirke.core.notify import notify
 
@@ -35,30 +37,13 @@ from ..models import (
     MinutesVersion,
 )
 from ..permissions import is_member
-from .meetings import RefusedError, notify_members, url_for, when
-
-
-class StaleEditError(RefusedError):
-    """Someone else saved the minutes after this edit was opened."""
-
-
-class MinutesLockedError(RefusedError):
-    """Approved minutes cannot be changed in place; a correction makes a new version."""
-
-
-def _locked() -> MinutesLockedError:
-    return MinutesLockedError(
-        _(
-            "Approved minutes cannot be changed. Make a correction instead; the approved "
-            "version is kept."
-        )
-    )
+from .common import MinutesLockedError, notify_members, url_for, when
 
 
 def start_minutes(meeting: Meeting, *, by: Any) -> Minutes:
     """The meeting's minutes, created as a draft the first time."""
     with transaction.atomic():
-        Meeting.objects.select_for_update(of=("self",)).only("pk").get(pk=meeting.pk)
+        meeting.locked()  # one draft, however many start it at once
         minutes = Minutes.objects.filter(meeting=meeting).first()
         if minutes is None:
             minutes = Minutes(meeting=meeting, updated_by=by)
@@ -92,21 +77,15 @@ def _apply(
     changed = _set_conclusions(current, conclusions or {}, by)
     if text is not None:
         current.text = text
-    changes = current.tracked_changes()
-    if not changes and not changed:
-        return False
-    current.version += 1
-    current.updated_by = by
-    changes = current.tracked_changes()
-    current.save(update_fields=[*changes, "version", "updated_at"])
-    current.mark_saved()
-    record(
+    if not save_version(
+        current,
+        current,
         actor=by,
-        action=AuditEvent.Action.UPDATED,
-        obj=current,
-        changes=changes,
         parent=current.meeting,
-    )
+        also_changed=changed,
+        stamp={"updated_by": by},
+    ):
+        return False
     minutes.text, minutes.version = current.text, current.version
     minutes.updated_by, minutes.updated_at = current.updated_by, current.updated_at
     return True
@@ -123,21 +102,18 @@ def update_minutes(
     """Save an edit of draft minutes unless someone else saved since it was opened (the form
     carries `expected_version`); returns whether anything changed."""
     with transaction.atomic():
-        current = (
-            Minutes.objects.select_for_update(of=("self",))
-            .select_related("meeting", "updated_by")
-            .get(pk=minutes.pk)
-        )
+        current = minutes.locked("meeting", "updated_by")
         if current.is_locked:
-            raise _locked()
-        if expected_version is not None and current.version != expected_version:
-            raise StaleEditError(
-                _(
-                    "%(person)s saved the minutes at %(time)s, after you opened them. Your "
-                    "text is kept; compare it with theirs and save again."
-                )
-                % {"person": current.updated_by or "–", "time": when(current.updated_at)}
+            raise MinutesLockedError
+        require_version(
+            current,
+            expected_version,
+            _(
+                "%(person)s saved the minutes at %(time)s, after you opened them. Your "
+                "text is kept; compare it with theirs and save again."
             )
+            % {"person": current.updated_by or "–", "time": when(current.updated_at)},
+        )
         return _apply(minutes, current, by=by, text=text, conclusions=conclusions)
 
 
@@ -146,9 +122,9 @@ def add_dissent(minutes: Minutes, *, case: Case, person: Any, text: str, by: Any
     if not text.strip():
         raise ValidationError({"text": _("Write the dissent in the member's words.")})
     with transaction.atomic():
-        current = Minutes.objects.select_for_update(of=("self",)).get(pk=minutes.pk)
+        current = minutes.locked()
         if current.is_locked:
-            raise _locked()
+            raise MinutesLockedError
         if not is_member(person, current.meeting.body_id):
             raise RefusedError(_("Only members of the body can dissent."))
         conclusion = CaseConclusion.objects.filter(minutes=current, case=case).first()
@@ -166,13 +142,9 @@ def send_minutes_for_comments(minutes: Minutes, *, deadline: date, by: Any) -> N
     if deadline < timezone.localdate():
         raise ValidationError({"comment_deadline": _("The deadline cannot be in the past.")})
     with transaction.atomic():
-        current = (
-            Minutes.objects.select_for_update(of=("self",))
-            .select_related("meeting__body")
-            .get(pk=minutes.pk)
-        )
+        current = minutes.locked("meeting__body")
         if current.is_locked:
-            raise _locked()
+            raise MinutesLockedError
         current.status = Minutes.Status.FOR_COMMENT
         current.comment_deadline = deadline
         save_with_history(current, actor=by, parent=current.meeting)
@@ -278,11 +250,7 @@ def approve_minutes(
     """Approve the minutes (by the chair, or at a later meeting of the body): they are locked
     and frozen as version 1; the meeting's status becomes "minutes approved"."""
     with transaction.atomic():
-        current = (
-            Minutes.objects.select_for_update(of=("self",))
-            .select_related("meeting__body")
-            .get(pk=minutes.pk)
-        )
+        current = minutes.locked("meeting__body")
         if current.is_locked:
             raise RefusedError(_("The minutes are already approved."))
         if how == Minutes.ApprovedHow.MEETING and (
@@ -296,7 +264,7 @@ def approve_minutes(
         current.approved_at_meeting = at_meeting
         current.approved_by, current.approved_at = by, timezone.now()
         save_with_history(current, actor=by, parent=current.meeting)
-        meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=current.meeting_id)
+        meeting = current.meeting.locked()
         meeting.status = Meeting.Status.MINUTES_APPROVED
         save_with_history(meeting, actor=by, parent=meeting.body)
         version = _freeze(current, by=by)
@@ -307,11 +275,7 @@ def approve_minutes(
 def publish_minutes(minutes: Minutes, *, by: Any) -> None:
     """Publish approved minutes; the members are told."""
     with transaction.atomic():
-        current = (
-            Minutes.objects.select_for_update(of=("self",))
-            .select_related("meeting__body")
-            .get(pk=minutes.pk)
-        )
+        current = minutes.locked("meeting__body")
         if current.status != Minutes.Status.APPROVED:
             raise RefusedError(_("Only approved minutes can be published."))
         current.status, current.published_at = Minutes.Status.PUBLISHED, timezone.now()
@@ -339,11 +303,7 @@ def correct_minutes(
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the minutes are corrected.")})
     with transaction.atomic():
-        current = (
-            Minutes.objects.select_for_update(of=("self",))
-            .select_related("meeting__body")
-            .get(pk=minutes.pk)
-        )
+        current = minutes.locked("meeting__body")
         if not current.is_locked:
             raise RefusedError(_("Draft minutes are edited, not corrected."))
         if not _apply(minutes, current, by=by, text=text, conclusions=conclusions):
@@ -413,14 +373,8 @@ def remove_advice(advice: Advice, *, by: Any) -> None:
     """Remove wrongly recorded advice before the minutes are approved, as long as nobody has
     answered it (an answer belongs to the ledger). The history keeps the advice's text, and
     those who were asked to answer are told it is withdrawn."""
-    from .ledger import answerers
-
     with transaction.atomic():
-        current = (
-            Advice.objects.select_for_update(of=("self",))
-            .select_related("case__body", "recipient_unit", "recipient_person")
-            .get(pk=advice.pk)
-        )
+        current = advice.locked("case__body", "recipient_unit", "recipient_person")
         case = current.case
         minutes = (
             Minutes.objects.select_for_update(of=("self",))
@@ -440,7 +394,7 @@ def remove_advice(advice: Advice, *, by: Any) -> None:
                     "belongs to the influence ledger."
                 )
             )
-        told = answerers(current)
+        told = current.answerers()
         _removed(
             current,
             by=by,

@@ -64,17 +64,17 @@ def test_absence_is_reported_once_and_only_for_oneself(world, council, meeting) 
 def test_quorum_counts_members_and_deputies_standing_in(world, council, meeting) -> None:
     kari, ola, per = council.members
     services.send_absence_notice(meeting, representative=kari, by=kari.user)
-    assert services.quorum(meeting).needed == 2  # more than half of three
+    assert meeting.quorum().needed == 2  # more than half of three
     services.record_attendance(meeting, person=ola.user, by=world.secretary)
-    assert not services.quorum(meeting).reached
+    assert not meeting.quorum().reached
     deputy = council.deputies[0]
     row = services.record_attendance(meeting, person=deputy.user, by=world.secretary)
     assert row.stands_in_for is not None
-    assert services.quorum(meeting).present == 2 and services.quorum(meeting).reached
+    assert meeting.quorum().present == 2 and meeting.quorum().reached
     # The second deputy was not called in: present, but not counted.
     services.record_attendance(meeting, person=council.deputies[1].user, by=world.secretary)
     services.record_attendance(meeting, person=per.user, by=world.secretary, present=False)
-    assert services.quorum(meeting).present == 2
+    assert meeting.quorum().present == 2
 
 
 def test_quorum_at_a_moment_counts_only_those_there(world, council, meeting) -> None:
@@ -88,8 +88,8 @@ def test_quorum_at_a_moment_counts_only_those_there(world, council, meeting) -> 
         left_at=start + timedelta(hours=1),
     )
     services.record_attendance(meeting, person=ola.user, by=world.secretary, arrived_at=start)
-    assert services.quorum(meeting, at=start + timedelta(minutes=30)).reached
-    assert not services.quorum(meeting, at=start + timedelta(hours=2)).reached
+    assert meeting.quorum(at=start + timedelta(minutes=30)).reached
+    assert not meeting.quorum(at=start + timedelta(hours=2)).reached
 
 
 def test_attendance_is_one_row_per_person_and_departure_after_arrival(

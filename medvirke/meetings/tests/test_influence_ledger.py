@@ -108,8 +108,8 @@ def test_open_advice_comes_back_on_the_next_agenda_until_answered(
     world, council, meeting, advice
 ) -> None:
     next_meeting = plan(world, council.body, days=45)
-    assert list(services.follow_up_items(council.body, exclude_meeting=next_meeting)) == [advice]
-    assert not services.follow_up_items(council.body, exclude_meeting=meeting).exists()
+    assert list(Advice.objects.follow_up(council.body, exclude_meeting=next_meeting)) == [advice]
+    assert not Advice.objects.follow_up(council.body, exclude_meeting=meeting).exists()
     services.call_meeting(next_meeting, by=world.secretary)
     assert Notification.objects.filter(
         user=council.members[1].user, body__contains="venter fortsatt på svar"
@@ -120,11 +120,11 @@ def test_open_advice_comes_back_on_the_next_agenda_until_answered(
         reasoning="Utredes",
         by=world.case_handler,
     )
-    assert services.follow_up_items(council.body).count() == 1  # not a final answer yet
+    assert Advice.objects.follow_up(council.body).count() == 1  # not a final answer yet
     services.respond_to_advice(
         advice, status=AdviceResponse.Status.FOLLOWED, reasoning="Innført", by=world.case_handler
     )
-    assert not services.follow_up_items(council.body).exists()
+    assert not Advice.objects.follow_up(council.body).exists()
 
 
 def test_overdue_advice(world, advice) -> None:

@@ -30,8 +30,8 @@ from ..forms.minutes import (
     conclusion_field,
 )
 from ..minutes_pdf import case_rows
-from ..models import Attendance, Case, Meeting, Minutes
-from ..services.meetings import url_for
+from ..models import Attendance, Case, Meeting, Minutes, members_of
+from ..services.common import url_for
 
 
 def minutes_trail(meeting: Meeting) -> list[dict[str, str]]:
@@ -64,7 +64,7 @@ def _dissenters(meeting: Meeting) -> list[Any]:
         .select_related("person")
         .order_by("person__full_name")
     ]
-    return present or sorted(services.members_of(meeting.body_id), key=str)
+    return present or sorted(members_of(meeting.body_id), key=str)
 
 
 def _recipients(meeting: Meeting) -> tuple[list[Organisation], list[Any]]:

@@ -18,12 +18,12 @@ from medvirke.bodies.models import Seat
 
 from .. import permissions, services
 from ..forms.secretariat import AttendanceForm
-from ..models import AbsenceNotice, Attendance, Meeting
+from ..models import VOTING_ROLES, AbsenceNotice, Attendance, Meeting
 from .secretariat_common import meeting_trail
 
 ROLE_ORDER = SqlCase(
-    *[When(seat__role=role, then=Value(i)) for i, role in enumerate(services.VOTING_ROLES)],
-    default=Value(len(services.VOTING_ROLES)),
+    *[When(seat__role=role, then=Value(i)) for i, role in enumerate(VOTING_ROLES)],
+    default=Value(len(VOTING_ROLES)),
     output_field=IntegerField(),
 )
 
@@ -34,7 +34,7 @@ def sheet_rows(meeting: Meeting) -> list[dict[str, Any]]:
     day = timezone.localtime(meeting.starts_at).date()
     terms = list(
         permissions.member_terms(meeting.body_id, day)
-        .filter(seat__role__in=services.VOTING_ROLES)
+        .filter(seat__role__in=VOTING_ROLES)
         .select_related("representative__user", "seat")
         .annotate(role_order=ROLE_ORDER)
         .order_by("role_order", "seat__rank")
@@ -126,7 +126,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         if not failed:
             messages.success(request, _("The attendance has been saved."))
             return redirect(reverse("meeting_attendance", args=[meeting.pk]))
-    quorum = services.quorum(meeting)
+    quorum = meeting.quorum()
     return render(
         request,
         "meetings/secretariat/attendance.html",

@@ -19,7 +19,15 @@ from medvirke.core.once import once_per_form
 
 from .. import permissions, services
 from ..forms.secretariat import MeetingForm
-from ..models import DEFAULT_PAPER_DEADLINE_DAYS, Case, CaseProposal, Meeting, Minutes, Paper
+from ..models import (
+    DEFAULT_PAPER_DEADLINE_DAYS,
+    Advice,
+    Case,
+    CaseProposal,
+    Meeting,
+    Minutes,
+    Paper,
+)
 from .secretariat_common import body_trail, meeting_label, meeting_trail
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -165,7 +173,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     insider = manage or permissions.is_member(request.user, body.pk)
     title = meeting_label(meeting)
     items, general = agenda(meeting, insider=insider)
-    follow_ups = services.follow_up_items(body, exclude_meeting=meeting) if insider else []
+    follow_ups = Advice.objects.follow_up(body, exclude_meeting=meeting) if insider else []
     # Members reach the draft (to comment) and the published minutes from here; the notice that
     # the minutes are published links to this page.
     minutes = None if manage else Minutes.objects.filter(meeting=meeting).first()
