@@ -14,6 +14,7 @@ through `ngettext_lazy` with a named count, so "1 seat" and "3 seats" read right
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -51,6 +52,19 @@ def _render(text: Text | Sequence[Text], params: Mapping[str, Any] | None) -> st
     return str(text % values)
 
 
+@dataclass(frozen=True)
+class Message:
+    """One notification for some people, as `notify()` takes it: `notify_many()` writes many
+    of these (a daily job's reminders, each with its own text and link) at once."""
+
+    users: Iterable[Any]
+    subject: Text
+    body: Text | Sequence[Text] = ""
+    url: str = ""
+    params: Mapping[str, Any] | None = None
+    key: str = ""
+
+
 def notify(
     users: Iterable[Any],
     subject: Text,
@@ -69,33 +83,54 @@ def notify(
     makes the notification once-only per person: someone who already has a notification with
     that key gets no second one.
     """
+    return notify_many([Message(users, subject, body, url, params, key)], exclude=exclude)
+
+
+def notify_many(messages: Iterable[Message], *, exclude: Any = None) -> list[Notification]:
+    """`notify()` for many messages in a fixed number of queries, however many messages and
+    people: one look-up of the once-only keys, one INSERT, one mail task after commit. A daily
+    job reminding of hundreds of records must not cost a query or two per record."""
     skip = getattr(exclude, "pk", None)
-    people: dict[int, Any] = {}
-    for user in users:
-        if user is not None and user.pk and user.pk != skip and getattr(user, "is_active", True):
-            people.setdefault(user.pk, user)
-    if not people:
+    wanted: list[tuple[Message, dict[int, Any]]] = []
+    for message in messages:
+        people: dict[int, Any] = {}
+        for user in message.users:
+            active = getattr(user, "is_active", True)
+            if user is not None and user.pk and user.pk != skip and active:
+                people.setdefault(user.pk, user)
+        if people:
+            wanted.append((message, people))
+    if not wanted:
         return []
-    if key:
-        already = set(
-            Notification.objects.filter(key=key, user_id__in=people).values_list(
-                "user_id", flat=True
+    taken: set[tuple[int, str]] = set()
+    keys = {message.key for message, _people in wanted if message.key}
+    if keys:
+        user_ids = {pk for message, people in wanted if message.key for pk in people}
+        taken = set(
+            Notification.objects.filter(key__in=keys, user_id__in=user_ids).values_list(
+                "user_id", "key"
             )
         )
-        people = {pk: user for pk, user in people.items() if pk not in already}
     rows = []
-    for user in people.values():
-        language = getattr(user, "language", None) or settings.LANGUAGE_CODE
-        with translation.override(language):
-            rows.append(
-                Notification(
-                    user=user,
-                    subject=_render(subject, params)[:300],
-                    body=_render(body, params),
-                    url=url[:500],
-                    key=key,
+    for message, people in wanted:
+        for user in people.values():
+            if message.key:
+                if (user.pk, message.key) in taken:
+                    continue
+                taken.add((user.pk, message.key))  # the same key twice in this call: once
+            language = getattr(user, "language", None) or settings.LANGUAGE_CODE
+            with translation.override(language):
+                rows.append(
+                    Notification(
+                        user=user,
+                        subject=_render(message.subject, message.params)[:300],
+                        body=_render(message.body, message.params),
+                        url=message.url[:500],
+                        key=message.key,
+                    )
                 )
-            )
+    if not rows:
+        return []
     created = Notification.objects.bulk_create(rows)
     immediate = [
         n.pk

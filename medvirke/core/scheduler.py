@@ -16,8 +16,9 @@ A job that raises is recorded as failed with its traceback (shown in /drift/) an
 `RETRY_AFTER` later, up to `MAX_ATTEMPTS` times that day. A run left "running" by a worker
 that was killed is taken over after `STALE_AFTER`.
 
-The jobs of higher apps (the term reminders of `bodies`) are run through their management
-commands, by name: core sits at the bottom of the layering and imports no app above it.
+The jobs of higher apps (the term reminders of `bodies`, the advice and papers reminders of
+`meetings`) are run through their management commands, by name: core sits at the bottom of the
+layering and imports no app above it.
 """
 
 import io
@@ -74,6 +75,10 @@ def _remind_expiring_terms(day: date) -> str:
     return _command("remind_expiring_terms", on=day)
 
 
+def _remind_advice_and_papers(day: date) -> str:
+    return _command("remind_advice_and_papers", on=day)
+
+
 def _cleanup_orphan_files(day: date) -> str:
     return _command("cleanup_orphan_files")
 
@@ -100,12 +105,12 @@ def _prune_task_results(day: date) -> str:
 JOBS: Sequence[PeriodicJob] = (
     PeriodicJob("send_digests", time(6, 0), _send_digests),
     PeriodicJob("remind_expiring_terms", time(5, 0), _remind_expiring_terms),
+    # Before the digests: whoever reads a daily digest finds the day's reminders in it.
+    PeriodicJob("remind_advice_and_papers", time(5, 30), _remind_advice_and_papers),
     PeriodicJob("cleanup_orphan_files", time(3, 0), _cleanup_orphan_files),
     PeriodicJob("delete_old_form_claims", time(3, 30), _delete_old_form_claims),
     PeriodicJob("prune_task_results", time(4, 0), _prune_task_results),
 )
-# Not here yet: reminders for advice past its date and papers due. Nothing in the apps sends
-# them today (AdviceQuerySet.overdue() only lists); a job joins JOBS once that service exists.
 
 
 def due_day(job: PeriodicJob, now: datetime) -> date:

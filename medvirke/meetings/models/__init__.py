@@ -41,6 +41,7 @@ from .minutes import (
     MinutesComment,
     MinutesVersion,
 )
+from .reminders import Reminder
 
 __all__ = [
     "ANSWERING_ROLES",
@@ -67,6 +68,7 @@ __all__ = [
     "MinutesVersion",
     "Paper",
     "Quorum",
+    "Reminder",
     "member_terms",
     "members_of",
     "paper_path",
