@@ -455,3 +455,44 @@ def test_the_jobs_queries_do_not_grow_with_the_meetings_due(world, body) -> None
 
     assert (sent_few.papers, sent_many.papers) == (2, 20)
     assert many == few
+
+
+def test_advice_answered_after_the_first_reminder_gets_no_second(world, body) -> None:
+    (item,) = advice(world, cases(world, body, None), due_on=WEDNESDAY)
+    assert run(WEDNESDAY + timedelta(days=1)).advice == 1
+    Advice.objects.filter(pk=item.pk).update(status=AdviceStatus.FOLLOWED)
+    assert run(WEDNESDAY + timedelta(days=15)).advice == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_moment_send_each_reminder_once(world) -> None:
+    import threading
+
+    if connection.vendor == "sqlite":
+        # The in-memory test database's shared cache refuses a second writer at once ("table
+        # is locked") instead of waiting; a real SQLite file waits out its busy timeout.
+        pytest.skip("concurrent writers need PostgreSQL or an SQLite file")
+    council = make_council(world)
+    Notification.objects.all().delete()
+    advice(world, cases(world, council, None, n=3), due_on=WEDNESDAY - timedelta(days=1))
+    both = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            both.wait(timeout=10)
+            run(WEDNESDAY)
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert Reminder.objects.count() == 3
+    assert Notification.objects.filter(user=world.case_handler).count() == 3
+    assert Notification.objects.filter(user=world.secretary).count() == 3
