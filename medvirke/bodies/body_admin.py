@@ -74,7 +74,7 @@ def update_body(
 def close_call(call: Call, *, by: Any) -> Call:
     """Stop accepting nominations. Pending nominations can still be appointed or declined."""
     with transaction.atomic():
-        locked = call.locked("body")
+        locked = call.locked("body", lock_related=True)
         if locked.closed_at is not None:
             raise services.RefusedError(_("The call has already been closed."))
         locked.closed_at = timezone.now()

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from medvirke.core.models import TrackedModel
+from medvirke.core.models import LockableModel, TrackedModel
 from medvirke.organisations.models import Organisation
 from medvirke.representatives.models import ExperienceArea, Representative
 
@@ -124,7 +124,7 @@ class Body(TrackedModel):
         }
 
 
-class Seat(models.Model):
+class Seat(LockableModel):
     """One place in a body (member 3, deputy 1 ...). Terms come and go; the seat stays, so its
     history shows who held it and how each term ended."""
 

@@ -18,6 +18,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from medvirke.core.errors import RefusedError
 from medvirke.core.history import record, save_with_history
 from medvirke.core.models import AuditEvent, Notification
 from medvirke.core.notify import notify
@@ -29,21 +30,18 @@ from medvirke.representatives.models import Affiliation, Representative
 from .models import Body, Call, Nomination, Seat, Term, total_years
 
 
-class RefusedError(Exception):
-    """The action is not allowed; the message says why, in the user's language."""
-
-
 @dataclass(frozen=True)
 class Warning:
     code: str
     message: str
 
 
-class NeedsOverrideError(Exception):
-    """Warnings that must be overridden with a recorded reason."""
+class NeedsOverrideError(RefusedError):
+    """Refused unless the warnings are overridden with a recorded reason: the page shows them
+    and asks for one (a view that does not offer that shows them as the refusal)."""
 
     def __init__(self, warnings: list[Warning]) -> None:
-        super().__init__("; ".join(w.message for w in warnings))
+        super().__init__(*(w.message for w in warnings))
         self.warnings = warnings
 
 
@@ -326,7 +324,7 @@ def nominate(
     override_reason: str = "",
 ) -> Nomination:
     with transaction.atomic():
-        call = Call.objects.select_for_update().get(pk=call.pk)
+        call = call.locked()
         if not call.is_open:
             raise RefusedError(_("The call is closed; nominations are no longer accepted."))
         if not representative.affiliations.filter(
@@ -407,7 +405,7 @@ def invite_new_candidate(
 
 def withdraw_nomination(nomination: Nomination, *, by: Any) -> None:
     with transaction.atomic():
-        nom = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        nom = nomination.locked()
         if nom.status != Nomination.Status.NOMINATED:
             raise RefusedError(_("Only a pending nomination can be withdrawn."))
         nom.status = Nomination.Status.WITHDRAWN
@@ -426,7 +424,7 @@ def decline(nomination: Nomination, *, reason: str, by: Any) -> None:
     if not reason.strip():
         raise RefusedError(_("Give a reason for declining; the organisation will see it."))
     with transaction.atomic():
-        nom = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        nom = nomination.locked()
         if nom.status != Nomination.Status.NOMINATED:
             raise RefusedError(_("Only a pending nomination can be declined."))
         nom.status = Nomination.Status.DECLINED
@@ -465,12 +463,10 @@ def appoint(
     if ends_on <= starts_on:
         raise RefusedError(_("A term must end after it starts."))
     with transaction.atomic():
-        seat = Seat.objects.select_for_update().select_related("body").get(pk=seat.pk)
-        nom = (
-            Nomination.objects.select_for_update()
-            .select_related("call", "representative")
-            .get(pk=nomination.pk)
-        )
+        # The body too (an edit retiring seats waits), and the representative (a deletion
+        # checking for open terms waits): as the bare select_for_update() here always did.
+        seat = seat.locked("body", lock_related=True)
+        nom = nomination.locked("call", "representative", lock_related=True)
         if nom.status != Nomination.Status.NOMINATED:
             raise RefusedError(_("This nomination has already been handled."))
         if seat.body_id != nom.call.body_id or seat.retired_on:
@@ -541,7 +537,7 @@ def appoint(
 
 def confirm(term: Term, *, by: Any) -> None:
     with transaction.atomic():
-        t = Term.objects.select_for_update().get(pk=term.pk)
+        t = term.locked()
         if t.confirmed_at is None:
             t.confirmed_at = timezone.now()
             save_with_history(t, actor=by, parent=t.seat.body, action=AuditEvent.Action.ACCEPTED)
@@ -571,7 +567,7 @@ def end_term(
     representative's own words) goes with the notice but not into the history."""
     on = on or timezone.localdate()
     with transaction.atomic():
-        t = Term.objects.select_for_update().select_related("seat__body").get(pk=term.pk)
+        t = term.locked("seat__body", lock_related=True)
         if t.ended_on is not None:
             raise RefusedError(_("This term has already ended."))
         t.ended_on = on

@@ -15,8 +15,9 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
+from medvirke.core.errors import RefusedError
 from medvirke.core.history import record, save_with_history
 from medvirke.core.models import REDACTED, AuditEvent, Notification, TrackedModel
 from medvirke.organisations.models import Invitation, StaffRole
@@ -59,8 +60,13 @@ def withdraw_health_consent(representative: Representative, *, by: Any) -> None:
             )
 
 
-class ConsentRequired(Exception):
+class ConsentRequired(RefusedError):
     """Health data given without consent."""
+
+    default_message = gettext_lazy(
+        "Nothing was saved: you have not given consent to store health data. Give consent "
+        "first; what you wrote is kept below."
+    )
 
 
 def save_profile(
@@ -173,7 +179,7 @@ def record_deletion_request(representative: Representative, *, by: Any) -> bool:
     """Record (once) that the person asked to have their data deleted, with history.
     Returns False if it was already recorded. Those told carry it out (carry_out_deletion)."""
     with transaction.atomic():
-        rep = Representative.objects.select_for_update().get(pk=representative.pk)
+        rep = representative.locked()
         if rep.deletion_requested_at is not None:
             representative.deletion_requested_at = rep.deletion_requested_at
             return False
@@ -186,12 +192,8 @@ def record_deletion_request(representative: Representative, *, by: Any) -> bool:
 # --- Carrying out a deletion request (GDPR art. 17) ------------------------------------------
 
 
-class DeletionRefused(Exception):
+class DeletionRefused(RefusedError):
     """The deletion cannot be carried out (yet); `messages` say why, in the user's language."""
-
-    def __init__(self, *messages: str) -> None:
-        super().__init__(" ".join(messages))
-        self.messages = list(messages)
 
 
 @dataclass(frozen=True)
@@ -317,11 +319,7 @@ def carry_out_deletion(representative: Representative, *, by: Any) -> Representa
 
     The history gets one event saying which fields were erased, never their values."""
     with transaction.atomic():
-        rep = (
-            Representative.objects.select_for_update()
-            .select_related("user")
-            .get(pk=representative.pk)
-        )
+        rep = representative.locked("user", lock_related=True)
         if rep.deleted_at is not None:
             raise DeletionRefused(gettext("This person's data has already been deleted."))
         if rep.deletion_requested_at is None:

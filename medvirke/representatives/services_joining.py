@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from medvirke.core.errors import RefusedError
 from medvirke.core.history import record, save_with_history
 from medvirke.core.models import AuditEvent
 from medvirke.core.notify import notify
@@ -35,12 +36,10 @@ Status = Affiliation.Status
 CURRENT = (Status.APPROVED, Status.PENDING)
 
 
-class AlreadyAffiliated(Exception):
+class AlreadyAffiliated(RefusedError):
     """The person is already registered with (or has asked to join) this organisation."""
 
-
-class Refused(Exception):
-    """The change is not possible in the record's present state; the text says why."""
+    default_message = gettext_lazy("The person is already registered with this organisation.")
 
 
 def request_to_join(
@@ -160,23 +159,19 @@ def accept_join_request(join_request: JoinRequest, *, by: Any) -> Affiliation:
     again after a deletion that kept their login) and the affiliation is approved. Accepting
     twice (two clicks, two tabs) changes nothing the second time."""
     with transaction.atomic():
-        request = (
-            JoinRequest.objects.select_for_update()
-            .select_related("organisation", "requested_by")
-            .get(pk=join_request.pk)
-        )
+        request = join_request.locked("organisation", "requested_by", lock_related=True)
         if request.user_id != by.pk:
-            raise Refused(gettext("Only the person asked can answer this request."))
+            raise RefusedError(gettext("Only the person asked can answer this request."))
         if request.status == JoinRequest.Status.ACCEPTED:
             earlier = Affiliation.objects.filter(
                 representative__user_id=by.pk, organisation=request.organisation
             ).first()
             join_request.status = request.status
             if earlier is None:  # accepted, then the person's data was deleted
-                raise Refused(gettext("This request has already been answered."))
+                raise RefusedError(gettext("This request has already been answered."))
             return earlier
         if request.status != JoinRequest.Status.OPEN:
-            raise Refused(gettext("This request has already been answered."))
+            raise RefusedError(gettext("This request has already been answered."))
         representative = _profile_for(request, by=by)
         affiliation = (
             Affiliation.objects.select_for_update()
@@ -233,13 +228,13 @@ def decline_join_request(join_request: JoinRequest, *, by: Any) -> None:
     """The person says no. The organisation sees that the request was declined, nothing more;
     declining twice changes nothing."""
     with transaction.atomic():
-        request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+        request = join_request.locked()
         if request.user_id != by.pk:
-            raise Refused(gettext("Only the person asked can answer this request."))
+            raise RefusedError(gettext("Only the person asked can answer this request."))
         if request.status == JoinRequest.Status.DECLINED:
             return
         if request.status != JoinRequest.Status.OPEN:
-            raise Refused(gettext("This request has already been answered."))
+            raise RefusedError(gettext("This request has already been answered."))
         request.status = JoinRequest.Status.DECLINED
         request.answered_at = timezone.now()
         save_with_history(request, actor=by, parent=request.organisation, note="declined")
@@ -253,16 +248,12 @@ def decide_affiliation(affiliation: Affiliation, *, approve: bool, by: Any) -> N
     approved one can still be rejected. Deciding the same way again changes nothing."""
     status = Status.APPROVED if approve else Status.REJECTED
     with transaction.atomic():
-        current = (
-            Affiliation.objects.select_for_update()
-            .select_related("representative")
-            .get(pk=affiliation.pk)
-        )
+        current = affiliation.locked("representative", lock_related=True)
         if current.status == status:
             return
         allowed = (Status.PENDING,) if approve else (Status.PENDING, Status.APPROVED)
         if current.status not in allowed:
-            raise Refused(
+            raise RefusedError(
                 gettext(
                     "Only a person waiting for approval can be approved. To have them back, "
                     "register them again: they are asked and decide themselves."
@@ -280,16 +271,12 @@ def end_affiliation(affiliation: Affiliation, *, by: Any) -> None:
     longer sees the person's health data; the row stays for the record. Ending twice changes
     nothing."""
     with transaction.atomic():
-        current = (
-            Affiliation.objects.select_for_update()
-            .select_related("representative")
-            .get(pk=affiliation.pk)
-        )
+        current = affiliation.locked("representative", lock_related=True)
         if current.status == Status.ENDED:
             _copy_decision(current, affiliation)
             return
         if current.status not in CURRENT:
-            raise Refused(gettext("Only a current affiliation can be ended."))
+            raise RefusedError(gettext("Only a current affiliation can be ended."))
         current.status = Status.ENDED
         current.decided_by = by
         current.decided_at = timezone.now()

@@ -253,7 +253,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         elif decision == "end":
             services_joining.end_affiliation(affiliation, by=request.user)
             messages.success(request, _("%(name)s is no longer registered with %(org)s.") % names)
-    except services_joining.Refused as exc:
+    except services_joining.RefusedError as exc:
         messages.error(request, str(exc))
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):

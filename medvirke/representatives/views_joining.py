@@ -60,7 +60,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("You have declined the request from %(org)s. They see only that.") % {"org": org},
             )
-    except services_joining.Refused as exc:
+    except services_joining.RefusedError as exc:
         messages.error(request, str(exc))
     return redirect("join_requests")
 
@@ -72,7 +72,7 @@ def end_own_affiliation(request: HttpRequest, pk: int) -> HttpResponse:
     affiliation = permissions.get_own_affiliation(request.user, pk)
     try:
         services_joining.end_affiliation(affiliation, by=request.user)
-    except services_joining.Refused as exc:
+    except services_joining.RefusedError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
