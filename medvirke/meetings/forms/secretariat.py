@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirke.bodies.models import Body
 from medvirke.core.forms import PLANNING, BoundedDatesFormMixin, BoundedDateTimeField
+from medvirke.core.locking import VersionField
 
 from .. import services
 from ..models import Case, CaseProposal, Meeting, Paper
@@ -83,10 +84,19 @@ class MeetingForm(BoundedDatesFormMixin, forms.Form):
             "place": meeting.place,
             "video_link": meeting.video_link,
             "paper_deadline_days": meeting.paper_deadline_days,
+            "version": meeting.version,
         }
 
 
+class MeetingEditForm(MeetingForm):
+    """Changing a planned meeting, under the optimistic lock (core/locking.py)."""
+
+    version = VersionField()
+
+
 class CaseForm(forms.Form):
+    # The optimistic lock when editing (core/locking.py); empty and unused on the new-case form.
+    version = VersionField()
     title = forms.CharField(label=_label(Case, "title"), max_length=300)
     description = forms.CharField(
         label=_label(Case, "description"),
@@ -177,6 +187,7 @@ class CaseForm(forms.Form):
             "phase": case.phase,
             "ladder_step": case.ladder_step,
             "no_individual_patient": case.no_individual_patient,
+            "version": case.version,
         }
 
 

@@ -66,6 +66,10 @@ class Meeting(TrackedModel):
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("planned by")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic lock (core/locking.py): the edit form carries the version it was opened with.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history_exclude = frozenset({"version"})
 
     objects = MeetingQuerySet.as_manager()
 
@@ -204,6 +208,10 @@ class Case(TrackedModel):
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic lock (core/locking.py): the edit form carries the version it was opened with.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history_exclude = frozenset({"version"})
 
     objects = CaseQuerySet.as_manager()
 

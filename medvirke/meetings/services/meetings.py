@@ -25,6 +25,7 @@ from medvirke.bodies.services import secretariat_of
 from medvirke.core.errors import RefusedError
 from medvirke.core.files import files_removed_on_error
 from medvirke.core.history import save_with_history
+from medvirke.core.locking import require_version, save_version
 from medvirke.core.notify import notify
 from medvirke.organisations.models import Organisation
 from medvirke.representatives.models import Representative
@@ -75,9 +76,12 @@ def plan_meeting(
     return meeting
 
 
-def update_meeting(meeting: Meeting, *, by: Any, **fields: Any) -> Meeting:
+def update_meeting(
+    meeting: Meeting, *, by: Any, expected_version: int | None = None, **fields: Any
+) -> Meeting:
     """Change a meeting's time, place, video link, title or paper deadline (the history keeps
-    the old values). Once the meeting is held its time and place are settled."""
+    the old values). Once the meeting is held its time and place are settled. StaleEditError if
+    someone saved the meeting after the form was opened at `expected_version`."""
     allowed = {"starts_at", "ends_at", "place", "video_link", "title", "paper_deadline_days"}
     if set(fields) - allowed:
         raise TypeError(f"cannot change {sorted(set(fields) - allowed)}")
@@ -85,11 +89,12 @@ def update_meeting(meeting: Meeting, *, by: Any, **fields: Any) -> Meeting:
         m = meeting.locked("body")
         if m.status not in (Meeting.Status.PLANNED, Meeting.Status.CALLED):
             raise RefusedError(_("A held meeting can no longer be changed."))
+        require_version(m, expected_version)
         for name, value in fields.items():
             setattr(m, name, value)
         if m.ends_at <= m.starts_at:
             raise ValidationError({"ends_at": _("A meeting must end after it starts.")})
-        save_with_history(m, actor=by, parent=m.body)
+        save_version(m, m, actor=by, parent=m.body)
     return m
 
 
@@ -250,9 +255,10 @@ def add_case(
         raise RefusedError(_("Could not give the case a number; try again."))
 
 
-def update_case(case: Case, *, by: Any, **fields: Any) -> Case:
+def update_case(case: Case, *, by: Any, expected_version: int | None = None, **fields: Any) -> Case:
     """Change a case's text, type, owner, openness, phase or ladder step; the number and the
-    meeting stay. The same checks as `add_case` (no individual patient, exemption basis)."""
+    meeting stay. The same checks as `add_case` (no individual patient, exemption basis).
+    StaleEditError if someone saved the case after the form was opened at `expected_version`."""
     allowed = {
         "title",
         "description",
@@ -269,6 +275,7 @@ def update_case(case: Case, *, by: Any, **fields: Any) -> Case:
         raise TypeError(f"cannot change {sorted(set(fields) - allowed)}")
     with transaction.atomic():
         c = case.locked("body")
+        require_version(c, expected_version)
         for name, value in fields.items():
             setattr(c, name, value.strip() if isinstance(value, str) else value)
         check_not_patient_case(c.title, c.description, c.no_individual_patient)
@@ -278,7 +285,7 @@ def update_case(case: Case, *, by: Any, **fields: Any) -> Case:
             raise ValidationError(
                 {"exemption_basis": _("Give the legal basis for exempting the case.")}
             )
-        save_with_history(c, actor=by, parent=c.body)
+        save_version(c, c, actor=by, parent=c.body)
     return c
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from medvirke.bodies.models import Body
 from medvirke.bodies.permissions import get_body_for_user
+from medvirke.core.locking import carry_version
 from medvirke.core.once import once_per_form
 from medvirke.organisations.models import Organisation
 
@@ -106,9 +107,19 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_case(case, by=request.user, **form.case_fields(), **_owners(form))
+            services.update_case(
+                case,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                **form.case_fields(),
+                **_owners(form),
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
+        except services.StaleEditError as exc:
+            # What was typed stays; the form now carries the stored version (saving again goes).
+            form.add_error(None, str(exc))
+            carry_version(form, exc.version)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect(f"{reverse('meeting_detail', args=[meeting.pk])}#agenda")

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirke.bodies.permissions import can_manage, get_body_for_user
+from medvirke.core.locking import carry_version
 from medvirke.core.once import once_per_form
 
 from .. import permissions, services
-from ..forms.secretariat import MeetingForm
+from ..forms.secretariat import MeetingEditForm, MeetingForm
 from ..models import (
     DEFAULT_PAPER_DEADLINE_DAYS,
     Advice,
@@ -119,12 +120,18 @@ def meeting_create(request: HttpRequest, body_pk: int) -> HttpResponse:
 @once_per_form
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = permissions.get_meeting_for_user(request.user, pk, manage=True)
-    form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting))
+    form = MeetingEditForm(request.POST or None, initial=MeetingForm.initial_for(meeting))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_meeting(meeting, by=request.user, **form.cleaned_data)
+            fields = dict(form.cleaned_data)
+            expected = fields.pop("version")
+            services.update_meeting(meeting, by=request.user, expected_version=expected, **fields)
         except ValidationError as exc:
             form.add_error(None, exc)
+        except services.StaleEditError as exc:
+            # What was typed stays; the form now carries the stored version (saving again goes).
+            form.add_error(None, str(exc))
+            carry_version(form, exc.version)
         except services.RefusedError as exc:
             form.add_error(None, str(exc))
         else:
