@@ -150,13 +150,19 @@ def run_wrk(
     ]
     with CpuMeter(server.proc.pid) as meter:
         done = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 60)
-    for line in done.stdout.splitlines():
+    result = parse_result(done.stdout, done.stderr)
+    result["machine_busy"] = round(meter.busy_share, 3)
+    result["other_cpu"] = round(meter.other_share, 3)
+    return result
+
+
+def parse_result(stdout: str, stderr: str = "") -> dict[str, Any]:
+    """The figures bench/rotate.lua prints as one line "BENCH_RESULT {json}"."""
+    for line in stdout.splitlines():
         if line.startswith("BENCH_RESULT "):
             result: dict[str, Any] = json.loads(line.removeprefix("BENCH_RESULT "))
-            result["machine_busy"] = round(meter.busy_share, 3)
-            result["other_cpu"] = round(meter.other_share, 3)
             return result
-    raise RuntimeError(f"no BENCH_RESULT from wrk:\n{done.stdout}\n{done.stderr}")
+    raise RuntimeError(f"no BENCH_RESULT from wrk:\n{stdout}\n{stderr}")
 
 
 class Writer:

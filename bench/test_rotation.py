@@ -4,7 +4,6 @@ and the runner can tell which lines a thread sent. The wrk tests run against a t
 server on 127.0.0.1 (skipped where wrk is not installed)."""
 
 import http.server
-import json
 import shutil
 import subprocess
 import threading
@@ -24,6 +23,7 @@ from bench.rotation import (
     share,
     write_requests,
 )
+from bench.server import parse_result
 
 LUA = Path(__file__).with_name("rotate.lua")
 
@@ -52,6 +52,14 @@ def test_csrf_tokens_have_the_form_django_accepts() -> None:
     token = new_csrf_token()
 
     assert len(token) == 32 and token.isalnum() and token != new_csrf_token()
+
+
+def test_the_result_line_is_found_in_wrks_output() -> None:
+    out = 'Running 1s test\n  2 threads\nBENCH_RESULT {"requests": 3, "p95_ms": 1.5}\n'
+
+    assert parse_result(out) == {"requests": 3, "p95_ms": 1.5}
+    with pytest.raises(RuntimeError, match="no BENCH_RESULT"):
+        parse_result("wrk: invalid URL", "usage")
 
 
 def test_threads_split_the_lines_and_the_sent_ones_are_known() -> None:
@@ -134,9 +142,7 @@ def wrk(port: int, path: Path, mode: str, expect: str, seconds: int = 1) -> dict
         ],
         capture_output=True, text=True, check=True, timeout=30,
     )  # fmt: skip
-    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH_RESULT "))
-    result: dict[str, object] = json.loads(line.removeprefix("BENCH_RESULT "))
-    return result
+    return parse_result(done.stdout, done.stderr)
 
 
 def test_reads_rotate_through_every_pair_again_and_again(server: int, tmp_path: Path) -> None:
