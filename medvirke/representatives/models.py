@@ -47,18 +47,6 @@ class ExperienceArea(TrackedModel):
         return self.name_en if (get_language() or "nb").startswith("en") else self.name_nb
 
 
-def health_shared_with_q(organisation_ids: list[int]) -> Q:
-    """The coordinators' half of the health-data rule, as a filter on Representative: the
-    person has consented and their affiliation with one of these organisations is approved
-    (not pending, rejected or ended). Also what the counts per experience area count."""
-    return Q(
-        health_consent_at__isnull=False,
-        pk__in=Affiliation.objects.filter(
-            organisation_id__in=organisation_ids, status=Affiliation.Status.APPROVED
-        ).values("representative_id"),
-    )
-
-
 class RepresentativeQuerySet(models.QuerySet["Representative"]):
     def active(self) -> "RepresentativeQuerySet":
         return self.filter(deleted_at__isnull=True)
@@ -77,16 +65,18 @@ class RepresentativeQuerySet(models.QuerySet["Representative"]):
         return self.filter(health_consent_at__isnull=False)
 
     def health_shared_with(self, organisation_ids: list[int]) -> "RepresentativeQuerySet":
-        """People who share their health data with these organisations (see
-        `health_shared_with_q`)."""
+        """People who share their health data with these organisations: the coordinators'
+        half of the rule (permissions.health_shared_with_q, with the rest of it)."""
+        from .permissions import health_shared_with_q
+
         return self.filter(health_shared_with_q(organisation_ids))
 
     def health_visible_to(self, user: Any) -> "RepresentativeQuerySet":
         """The people whose health data (experience areas and description) `user` may see:
         THE rule, for one person and for lists alike (permissions.can_see_health_data and
         permissions.health_visible_ids are built on this). See permissions.health_access."""
-        # The rule needs the coordinator scope and the rules registered by apps above, which
-        # live in permissions.py (which imports this module), hence the import here.
+        # The rule, its parts and the rules registered by apps above live together in
+        # permissions.py (which imports this module), hence the import here.
         from .permissions import health_access
 
         condition = health_access(user)

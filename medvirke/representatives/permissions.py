@@ -38,7 +38,6 @@ from .models import (
     ExternalEngagement,
     JoinRequest,
     Representative,
-    health_shared_with_q,
 )
 
 Role = StaffRole.Role
@@ -74,13 +73,34 @@ def _coordinator_organisation_ids(user: Any) -> list[int]:
     return [*roots, *children, *grandchildren]
 
 
-# Rules contributed by apps above this one (bodies adds "the secretariat handling the
-# person's nomination or term"), registered from their AppConfig.ready(), so imports keep
-# pointing down. Each gives, for a viewer, the representatives its job reaches as a filter on
-# Representative (a Q, ideally `pk__in` a subquery, so lists need no DISTINCT), or None if the
-# viewer has no such job at all. A filter, not a per-person check: lists ask for a whole page
-# at once, and single and batch answers come from the same query.
+# --- THE health-data rule ----------------------------------------------------------------------
+# Everything that decides who sees a person's health data is in this section: the hook for
+# apps above (EXTRA_HEALTH_ACCESS), the coordinators' half (health_shared_with_q), the rule
+# (health_access), and its two forms, for one person (can_see_health_data) and for a list
+# (health_visible_ids). Representative.objects.health_visible_to applies health_access; the
+# reads shown are logged by get_representative_for_user and log_list_access_rows below.
+
+# The hook: rules contributed by apps above this one (bodies adds "the secretariat handling the
+# person's nomination or term", bodies.permissions.handling_secretariat_scope), registered from
+# their AppConfig.ready(), so imports keep pointing down. Each gives, for a viewer, the
+# representatives its job reaches as a filter on Representative (a Q, ideally `pk__in` a
+# subquery, so lists need no DISTINCT), or None if the viewer has no such job at all. A filter,
+# not a per-person check: lists ask for a whole page at once, and single and batch answers come
+# from the same query. health_access adds the person's consent to each.
 EXTRA_HEALTH_ACCESS: list[Callable[[Any], Q | None]] = []
+
+
+def health_shared_with_q(organisation_ids: list[int]) -> Q:
+    """The coordinators' half of the health-data rule, as a filter on Representative: the
+    person has consented and their affiliation with one of these organisations is approved
+    (not pending, rejected or ended). Also what the counts per experience area count
+    (Representative.objects.health_shared_with)."""
+    return Q(
+        health_consent_at__isnull=False,
+        pk__in=Affiliation.objects.filter(
+            organisation_id__in=organisation_ids, status=Affiliation.Status.APPROVED
+        ).values("representative_id"),
+    )
 
 
 def health_access(user: Any) -> Q | None:
@@ -109,7 +129,14 @@ def health_access(user: Any) -> Q | None:
 
 
 def can_see_health_data(user: Any, representative: Representative) -> bool:
-    """Whether `user` may see this person's health data (the rule: `health_access`)."""
+    """Whether `user` may see this person's health data (experience areas and description).
+
+    Yes for the person themself. Anyone else only if the person has consented AND the viewer's
+    job reaches them: coordinator of an organisation (or a branch above) where the person's
+    affiliation is approved, or a job registered in EXTRA_HEALTH_ACCESS (the secretariat
+    handling their nomination or term). Never by being a platform operator, never through a
+    pending, rejected or ended affiliation or an unanswered request to join. This is
+    `health_access` for one person, through the same query as the lists."""
     if not user.is_authenticated:
         return False
     if representative.user_id == user.pk:
