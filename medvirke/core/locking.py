@@ -13,7 +13,7 @@ they do not bump the version, so an open edit form is not made stale by a status
 not write. An edit that the form writes always bumps it.
 """
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.db import transaction
@@ -57,7 +57,7 @@ def carry_version(form: forms.BaseForm, version: int | None) -> None:
     stored, so saving again (a deliberate choice after comparing) goes through."""
     if version is None:
         return
-    data = form.data.copy()
+    data = cast(Any, form.data).copy()  # a QueryDict: a copy keeps multiple values per name
     data[form.add_prefix("version")] = str(version)
     form.data = data
 

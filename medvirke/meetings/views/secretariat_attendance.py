@@ -46,7 +46,7 @@ def sheet_rows(meeting: Meeting) -> list[dict[str, Any]]:
     )
     recorded = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting)}
     absent = {n.term_id: n for n in notices}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for term in terms:
         rows.append(
             {
