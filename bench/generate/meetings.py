@@ -566,6 +566,22 @@ def insert_rows(model: type[Model], names: list[str], rows: list[Row]) -> None:
         return
     quote = connection.ops.quote_name
     fields: list[Any] = [model._meta.get_field(n) for n in names]
+    # Columns the apps add later with a default (a `version` for an optimistic lock, say) get
+    # it here too, as bulk_create would give it, so the generator keeps up without edits.
+    extra = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in names
+        and not f.primary_key
+        and not f.null
+        and f.has_default()
+        and not f.has_db_default()
+    ]
+    if extra:
+        defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
+        fields += extra
+        names = [*names, *(f.name for f in extra)]
+        rows = [(*row, *defaults) for row in rows]
     columns = ", ".join(quote(f.column) for f in fields)
     table = quote(model._meta.db_table)
     limit = connection.features.max_query_params or 65_535
