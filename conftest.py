@@ -15,9 +15,6 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.SECURE_SSL_REDIRECT = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "nb"
-    from medvirke.organisations import tree_index
-
-    tree_index.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -84,15 +84,8 @@ def close_call(call: Call, *, by: Any) -> Call:
 
 
 def owner_unit_ids(body: Body) -> set[int]:
-    """The owner and the units below it, as `services.conflict_warnings` walks them."""
-    ids = {body.owner_id}
-    level = [body.owner_id]
-    for _depth in range(5):
-        level = list(Organisation.objects.filter(parent_id__in=level).values_list("id", flat=True))
-        if not level:
-            break
-        ids.update(level)
-    return ids
+    """The owner and the units below it, as `services.conflict_warnings` finds them."""
+    return set(Organisation.objects.below(body.owner).values_list("pk", flat=True))
 
 
 def nominee_warnings(

@@ -272,15 +272,9 @@ def conflict_warnings(
     """Employment in the owner organisation or its units (000 merknad; 001 p.18), and a term
     that would take total time in the body past its maximum."""
     warnings = []
-    owner_ids = {body.owner_id}
-    level = [body.owner_id]
-    for _depth in range(5):
-        level = list(Organisation.objects.filter(parent_id__in=level).values_list("id", flat=True))
-        if not level:
-            break
-        owner_ids.update(level)
+    below_owner = Organisation.objects.below(body.owner).values("pk")
     today = timezone.localdate()
-    for employment in representative.employments.filter(employer_id__in=owner_ids):
+    for employment in representative.employments.filter(employer__in=below_owner):
         if employment.is_current(today):
             warnings.append(
                 Warning(

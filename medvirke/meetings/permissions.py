@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from medvirke.bodies.models import Body, Term
 from medvirke.bodies.permissions import can_manage
 from medvirke.bodies.permissions import can_view as can_view_body
-from medvirke.organisations.models import ANCESTOR_DEPTH, Organisation, StaffRole
+from medvirke.organisations.models import Organisation, StaffRole
 from medvirke.organisations.permissions import roles_in
 
 # Who is a member (member_terms) and who answers advice (ANSWERING_ROLES) are defined with the
@@ -129,16 +129,6 @@ def get_minutes_for_user(user: Any, meeting_pk: int, *, manage: bool = False) ->
     return minutes
 
 
-def _in_units(prefix: str, roots: list[int]) -> Q:
-    """Rows whose unit (at `prefix`) is one of `roots` or below one: roles reach down."""
-    q = Q(**{f"{prefix}_id__in": roots})
-    path = prefix
-    for _level in range(ANCESTOR_DEPTH):
-        path += "__parent"
-        q |= Q(**{f"{path}_id__in": roots})
-    return q
-
-
 def advice_to_answer(user: Any) -> AdviceQuerySet:
     """Advice the person may answer: sent to them or to a unit where they answer (or below),
     or in a case they own (the same rule as can_respond, as one query)."""
@@ -147,11 +137,13 @@ def advice_to_answer(user: Any) -> AdviceQuerySet:
     roots = list(
         StaffRole.objects.for_user(user)
         .filter(role__in=ANSWERING_ROLES)
-        .values_list("organisation_id", flat=True)
+        .values_list("organisation__path", flat=True)
     )
     mine = Q(recipient_person=user) | Q(case__owner_person=user)
     if roots:
-        mine |= _in_units("recipient_unit", roots) | _in_units("case__owner_unit", roots)
+        # Roles reach down: the units where they answer and every unit below them.
+        units = Organisation.objects.below(*roots).values("pk")
+        mine |= Q(recipient_unit__in=units) | Q(case__owner_unit__in=units)
     return Advice.objects.filter(mine)
 
 

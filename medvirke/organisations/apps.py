@@ -6,6 +6,3 @@ class OrganisationsConfig(AppConfig):
     name = "medvirke.organisations"
     label = "organisations"
     verbose_name = _("Organisations")
-
-    def ready(self) -> None:
-        from . import signals  # noqa: F401  (keeps the tree index true)

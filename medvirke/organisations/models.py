@@ -2,23 +2,44 @@
 forums) and the staff roles people hold in them."""
 
 import hashlib
-import re
 import secrets
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models
-from django.db.models import Q
+from django.db import models, router, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Cast, Concat, LPad, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
 
+from medvirke.core.errors import RefusedError
 from medvirke.core.models import TrackedModel
 
-# How deep the tree may be (RHF → HF → clinic → department → unit → team).
-ANCESTOR_DEPTH = 6
+# The tree is a materialised path: each organisation's `path` is its ancestors' ids and its own,
+# root first, each zero-padded to PATH_DIGITS and ended by a dot ("0000000001.0000000007.").
+# Fixed width makes a prefix match exact (id 1 is not a prefix of id 12) and ordering by path a
+# walk of the tree, parents before children. Ten digits hold any id an organisation will get;
+# 255 characters hold 23 levels (the sector has six).
+PATH_DIGITS = 10
+PATH_MAX_LENGTH = 255
+
+
+def path_segment(pk: int) -> str:
+    if not 0 < pk < 10**PATH_DIGITS:
+        raise ValueError(f"organisation id {pk} does not fit a path segment")
+    return f"{pk:0{PATH_DIGITS}d}."
+
+
+def path_ids(path: str) -> list[int]:
+    """The ids in a path, root first."""
+    return [int(segment) for segment in path.split(".") if segment]
+
+
+class MovedUnderItselfError(RefusedError):
+    default_message = _("An organisation cannot be part of itself or its own units.")
 
 
 def validate_org_number(value: str) -> None:
@@ -52,16 +73,71 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def with_child_count(self) -> "OrganisationQuerySet":
         return self.annotate(child_count=models.Count("children", distinct=True))
 
-    def stamp(self) -> str:
-        """Changes whenever any organisation is saved, added or removed (one indexed query;
-        plain SQL because the ORM takes longer to build this query than the database to run
-        it, and it runs on every organisation page)."""
-        table = connection.ops.quote_name(Organisation._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*), MAX(updated_at) FROM {table}")  # noqa: S608
-            count, latest = cursor.fetchone()
-        # Only characters every cache backend accepts in a key.
-        return re.sub(r"[^0-9A-Za-z.:-]", "_", f"{count}-{latest}")
+    def below(
+        self, *tops: "Organisation | str", include_self: bool = True
+    ) -> "OrganisationQuerySet":
+        """The organisations `tops` (organisations or their paths) and every organisation below
+        them, at any depth: one prefix match on the indexed path per top, in one query.
+
+        `path LIKE 'prefix%'` is exact under any collation, and on PostgreSQL Django gives the
+        path column a `varchar_pattern_ops` index (the `_like` index of every indexed CharField)
+        that answers it; a range (`path >= p AND path < p || '~'`) would use a plain index but is
+        wrong under a linguistic collation, which may ignore the dots. SQLite's LIKE never uses
+        an index, and there the table is a small installation's few hundred rows."""
+        paths = sorted({top if isinstance(top, str) else top.path for top in tops})
+        if any(not path for path in paths):
+            # An empty prefix would match the whole tree: never let a missing path widen access.
+            raise ValueError("an organisation without a path (not saved?)")
+        # A top below another top adds nothing.
+        kept = [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
+        if not kept:
+            return self.none()
+        match = Q()
+        for path in kept:
+            match |= Q(path__startswith=path)
+        rows = self.filter(match)
+        return rows if include_self else rows.exclude(path__in=kept)
+
+    def above(
+        self, organisation: "Organisation", include_self: bool = False
+    ) -> "OrganisationQuerySet":
+        """The organisations above `organisation`, from the root down: their ids are in its path,
+        so this is one query by primary key."""
+        ids = path_ids(organisation.path)
+        if not include_self:
+            ids = ids[:-1]
+        return self.filter(pk__in=ids).order_by("path")
+
+
+class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):  # type: ignore[misc]
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list["Organisation"]:
+        """bulk_create skips save(): the rows get their paths here (one UPDATE per level),
+        and the objects returned carry them."""
+        created = super().bulk_create(objs, *args, **kwargs)
+        fill_paths(self.model)
+        pks = [obj.pk for obj in created if obj.pk is not None]
+        paths = dict(self.filter(pk__in=pks).values_list("pk", "path")) if pks else {}
+        for obj in created:
+            obj.path = paths.get(obj.pk, obj.path)
+            if hasattr(obj, "_loaded_values"):
+                obj._loaded_values["path"] = obj.path
+        return created
+
+
+def fill_paths(model: Any) -> int:
+    """Paths for the rows of `model` (Organisation, or its historical model in a migration)
+    that have none, parents before children: one UPDATE per level. Returns the rows filled."""
+    segment = Concat(LPad(Cast("pk", models.CharField()), PATH_DIGITS, Value("0")), Value("."))
+    filled = model.objects.filter(path="", parent__isnull=True).update(path=segment)
+    while True:
+        parent_path = models.Subquery(
+            model.objects.filter(pk=models.OuterRef("parent_id")).values("path")[:1]
+        )
+        ready = model.objects.filter(path="", parent__isnull=False).exclude(parent__path="")
+        count = ready.update(path=Concat(parent_path, segment))
+        if not count:
+            return filled
+        filled += count
 
 
 class Organisation(TrackedModel):
@@ -105,9 +181,13 @@ class Organisation(TrackedModel):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     # Optimistic lock: an edit form carries the version it was opened with (no lost updates).
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Where in the tree (PATH_DIGITS above). Written only by save() and the move in it, never
+    # by a form: roles reach down the tree along it, so a wrong path would be wrong access.
+    path = models.CharField(max_length=PATH_MAX_LENGTH, db_index=True, editable=False, default="")
 
-    history_exclude = frozenset({"version", "updated_at"})
-    objects = OrganisationQuerySet.as_manager()
+    # The path follows from the parent, whose change the history already records.
+    history_exclude = frozenset({"version", "updated_at", "path"})
+    objects = OrganisationManager()
 
     class Meta:
         verbose_name = _("organisation")
@@ -133,42 +213,99 @@ class Organisation(TrackedModel):
     def is_active(self) -> bool:
         return self.ended_on is None
 
-    def ancestors(self) -> list[Any]:
-        """Parents from the root down (name and pk), from the in-memory tree index."""
-        from . import tree_index
-
-        index = tree_index.current()
-        if self.pk not in index:
+    def ancestors(self) -> list["Organisation"]:
+        """Parents from the root down (for breadcrumbs): one query, none for a root."""
+        if len(path_ids(self.path)) < 2:
             return []
-        return index.ancestors(self.pk)
+        return list(Organisation.objects.above(self).only("pk", "name", "path"))
 
     def lineage_ids(self) -> list[int]:
-        """This organisation's id and its ancestors' (roles reach down the tree)."""
-        from . import tree_index
-
-        index = tree_index.current()
-        if self.pk in index:
-            return index.lineage(self.pk)
-        # Not in the index yet (created in this very transaction, not yet seen): walk up.
-        chain, node = [self.pk], self.parent
-        while node is not None and node.pk not in chain:
-            chain.append(node.pk)
-            node = node.parent
-        return chain
+        """This organisation's id and its ancestors', nearest first (roles reach down the
+        tree): read from the path, no query."""
+        ids = path_ids(self.path)
+        if not ids:
+            return [self.pk] if self.pk else []
+        return ids[::-1]
 
     def clean(self) -> None:
-        if self.parent_id and self.pk:
-            node: Organisation | None = self.parent
-            for _i in range(ANCESTOR_DEPTH + 2):
-                if node is None:
-                    break
-                if node.pk == self.pk:
-                    raise ValidationError(
-                        {"parent": _("An organisation cannot be part of itself or its own units.")}
-                    )
-                node = node.parent
+        if self.parent_id and self.pk and self.path:
+            parent = self.parent
+            if parent is not None and parent.path.startswith(self.path):
+                raise ValidationError({"parent": MovedUnderItselfError.default_message})
         if self.ended_on and self.ended_on > timezone.localdate():
             raise ValidationError({"ended_on": _("The end date cannot be in the future.")})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, keeping the path right: a new organisation gets its parent's path and its own
+        id; a change of parent moves the whole subtree (`_move`). The path column is written
+        only here, so a save from an instance read before someone else moved it cannot put an
+        old path back."""
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            if self._state.adding:
+                # Locked, so a move of the parent (which locks its subtree) is either done
+                # before we read its path or waits until this row, with its path, is in.
+                parent_path = ""
+                if self.parent_id is not None:
+                    parent_path = (
+                        Organisation.objects.using(using)
+                        .select_for_update()
+                        .filter(pk=self.parent_id)
+                        .values_list("path", flat=True)
+                        .get()
+                    )
+                super().save(*args, **kwargs)
+                self.path = parent_path + path_segment(self.pk)
+                Organisation.objects.using(using).filter(pk=self.pk).update(path=self.path)
+                return
+            fields = kwargs.get("update_fields")
+            if fields is None:
+                fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
+            fields = [name for name in fields if name != "path"]
+            loaded = getattr(self, "_loaded_values", {})
+            if "parent_id" in loaded and loaded["parent_id"] == self.parent_id:
+                # Not moved by this instance: never write back a parent someone else changed.
+                fields = [name for name in fields if name not in ("parent", "parent_id")]
+            elif "parent" in fields or "parent_id" in fields:
+                self._move(using)
+                loaded.update(parent_id=self.parent_id, path=self.path)
+            kwargs["update_fields"] = fields
+            super().save(*args, **kwargs)
+
+    def _move(self, using: str) -> None:
+        """Put this organisation (and everything below it) under `self.parent_id`, if that is
+        not where it is now: one UPDATE rewrites the path prefix of the whole subtree.
+
+        The subtree, the row itself and the new parent are locked first, in one statement in id
+        order (two moves at once cannot deadlock), and the paths read as they are now: a
+        concurrent move is done first, and a unit being created below waits or is done, so the
+        UPDATE, a statement after the lock, sees it. Refused (MovedUnderItselfError) if the new
+        parent is this organisation or below it."""
+        rows = Organisation.objects.using(using).select_for_update()
+        old = self.path
+        for _attempt in range(5):
+            wanted = Q(pk=self.pk) | Q(path__startswith=old)
+            if self.parent_id is not None:
+                wanted |= Q(pk=self.parent_id)
+            locked = dict(rows.filter(wanted).order_by("pk").values_list("pk", "path"))
+            if locked.get(self.pk) == old:
+                break
+            old = locked[self.pk]  # moved meanwhile: lock the subtree where it is now
+        else:
+            raise RuntimeError("the organisation keeps moving")  # pragma: no cover
+        parent_path = ""
+        if self.parent_id is not None:
+            if self.parent_id not in locked:
+                raise Organisation.DoesNotExist(f"no organisation {self.parent_id}")
+            parent_path = locked[self.parent_id]
+            if parent_path.startswith(old):
+                raise MovedUnderItselfError
+        new = parent_path + path_segment(self.pk)
+        if new != old:
+            Organisation.objects.using(using).filter(path__startswith=old).update(
+                path=Concat(Value(new), Substr("path", len(old) + 1))
+            )
+        self.path = new
 
 
 class StaffRoleQuerySet(models.QuerySet["StaffRole"]):
@@ -196,7 +333,8 @@ class StaffRoleQuerySet(models.QuerySet["StaffRole"]):
         return self.filter(user=user)
 
     def reaching(self, organisation: Organisation) -> "StaffRoleQuerySet":
-        """Roles held in the organisation or any organisation above it."""
+        """Roles held in the organisation or any organisation above it: their ids are in its
+        path, so no query is needed to find them."""
         return self.filter(organisation_id__in=organisation.lineage_ids())
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Prefetch
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from medvirke.core.locking import carry_version
 from medvirke.core.models import AuditEvent
 from medvirke.core.once import once_per_form
 
-from . import permissions, services, tree_index
+from . import permissions, services
 from .forms import (
     CHILD_KINDS,
     TOP_LEVEL_KINDS,
@@ -81,41 +81,50 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 def _tree_listing(group: str, page_number: str) -> dict[str, Any]:
-    """One page of the group's top organisations with their units (counted, not listed below)."""
-    children = Organisation.objects.order_by("name").with_child_count()
-    organisations = (
-        Organisation.objects.of_kinds(GROUPS[group][1])
-        .select_related("parent")
-        .prefetch_related(Prefetch("children", queryset=children))
+    """One page of the group's top organisations with their units (counted, not listed below):
+    the page's tops, then the tops and their units in one query ordered by path, which puts
+    each unit right after its top."""
+    tops = Organisation.objects.of_kinds(GROUPS[group][1]).order_by("name", "pk")
+    page = Paginator(tops.values_list("pk", flat=True), PAGE_SIZE).get_page(page_number)
+    ids = list(page.object_list)
+    rows = (
+        Organisation.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids))
+        .with_child_count()
+        .order_by("path")
     )
-    page = Paginator(organisations.with_child_count().order_by("name"), PAGE_SIZE).get_page(
-        page_number
-    )
+    by_pk: dict[int, Organisation] = {}
+    for org in rows:
+        org.units = []  # type: ignore[attr-defined]
+        by_pk[org.pk] = org
+        if org.pk not in ids and org.parent_id in by_pk:
+            by_pk[org.parent_id].units.append(org)  # type: ignore[attr-defined]
+    for org in by_pk.values():
+        org.units.sort(key=lambda unit: (unit.name, unit.pk))  # type: ignore[attr-defined]
+    page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
     return {"page": page}
 
 
 def _search_listing(query: str, page_number: str) -> dict[str, Any]:
-    """Search results from the in-memory tree index: no query, and rows as plain dicts with
-    their labels ready."""
-    index = tree_index.current()
+    """Search results as plain dicts with their labels ready (a page of rows, one query)."""
     kinds = {value: str(label) for value, label in Organisation.Kind.choices}
     ended = str(_("ended"))
-    page = Paginator(index.search(query), PAGE_SIZE).get_page(page_number)
+    matches = (
+        Organisation.objects.search(query)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "kind", "ended_on", "parent__name")
+    )
+    page = Paginator(matches, PAGE_SIZE).get_page(page_number)
     rows = [
         {
             "url": reverse("organisation_detail", args=[pk]),
             "name": name,
             "meta": ", ".join(
                 part
-                for part in (
-                    kinds.get(kind, kind),
-                    index.name.get(index.parent.get(pk) or 0, ""),
-                    ended if is_ended else "",
-                )
+                for part in (kinds.get(kind, kind), parent_name or "", ended if ended_on else "")
                 if part
             ),
         }
-        for pk, name, _short, kind, is_ended in page.object_list
+        for pk, name, kind, ended_on, parent_name in page.object_list
     ]
     return {"page": page, "rows": rows}
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirke.core.forms import BoundedDateField, bound
 from medvirke.core.widgets import FastSelect
-from medvirke.organisations import tree_index
 from medvirke.organisations.models import Organisation
 
 from .models import (
@@ -77,8 +76,8 @@ class RepresentativeFilterForm(forms.Form):
         required=False,
         empty_label=_("All"),
     )
-    # All 357 municipalities: the choices come from the in-memory organisation index and are
-    # rendered in Python (no query, no model objects, no template per option).
+    # All 357 municipalities: one query of (id, name) pairs, rendered in Python (no model
+    # objects, no template per option).
     municipality = forms.TypedChoiceField(
         label=_("Municipality"), coerce=int, required=False, empty_value=None, widget=FastSelect
     )
@@ -88,7 +87,10 @@ class RepresentativeFilterForm(forms.Form):
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         self.fields["municipality"].choices = [  # type: ignore[attr-defined]
             ("", _("All")),
-            *tree_index.current().of_kind(K.MUNICIPALITY),
+            *Organisation.objects.active()
+            .filter(kind=K.MUNICIPALITY)
+            .order_by("name", "pk")
+            .values_list("pk", "name"),
         ]
         self.fields["q"].widget.input_type = "search"
         for field in self.fields.values():

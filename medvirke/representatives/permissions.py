@@ -61,16 +61,12 @@ def _coordinator_organisation_ids(user: Any) -> list[int]:
     roots = list(
         StaffRole.objects.for_user(user)
         .filter(role=Role.COORDINATOR)
-        .values_list("organisation_id", flat=True)
+        .values_list("organisation__path", flat=True)
     )
     if not roots:
         return []
-    # User organisations are shallow (organisation → branch → local team): two levels down.
-    children = list(Organisation.objects.filter(parent_id__in=roots).values_list("id", flat=True))
-    grandchildren = list(
-        Organisation.objects.filter(parent_id__in=children).values_list("id", flat=True)
-    )
-    return [*roots, *children, *grandchildren]
+    # The organisations where they coordinate and every branch below (one query on the path).
+    return list(Organisation.objects.below(*roots).values_list("pk", flat=True))
 
 
 # --- THE health-data rule ----------------------------------------------------------------------

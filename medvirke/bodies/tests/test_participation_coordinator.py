@@ -11,7 +11,6 @@ from django.utils import timezone
 from medvirke.bodies.models import Call, Nomination, Term
 from medvirke.core.models import AuditEvent
 from medvirke.core.testing import UserFactory, count_queries
-from medvirke.organisations import tree_index
 from medvirke.representatives.models import (
     Affiliation,
     EmploymentDeclaration,
@@ -377,7 +376,6 @@ def grow(world, n: int) -> Call:
 
 
 def queries(client, url: str) -> int:
-    tree_index.forget()  # a first visit: the in-memory tree is read too
     return count_queries(client, url)
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirke.core.once import once_per_form
-from medvirke.organisations.models import ANCESTOR_DEPTH, Organisation
+from medvirke.organisations.models import Organisation
 
 from .. import permissions, services
 from ..forms.minutes import (
@@ -69,13 +69,7 @@ def _dissenters(meeting: Meeting) -> list[Any]:
 
 def _recipients(meeting: Meeting) -> tuple[list[Organisation], list[Any]]:
     """Units of the body's owner (with the units below) and the people who answer there."""
-    owner = meeting.body.owner_id
-    under = Q(pk=owner)
-    path = ""
-    for _level in range(ANCESTOR_DEPTH):
-        path += "parent__"
-        under |= Q(**{f"{path}id": owner})
-    units = list(Organisation.objects.active().filter(under).order_by("name"))
+    units = list(Organisation.objects.active().below(meeting.body.owner).order_by("name"))
     people = list(
         get_user_model()
         .objects.filter(

@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medvirke.bodies.models import Body
-from medvirke.organisations import tree_index
-from medvirke.organisations.models import StaffRole
+from medvirke.organisations.models import Organisation, StaffRole
 
 from ..models import Case, Meeting
 
@@ -50,13 +49,12 @@ def case_label(case: Case) -> str:
 
 def owner_choices(body: Body) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """Case owners: units in the body's owner organisation (and below), and the staff with a
-    role there (two reads: the tree is in memory)."""
-    index = tree_index.current()
-    unit_ids = index.subtree(body.owner_id)
-    units = sorted(((pk, index.name[pk]) for pk in unit_ids), key=lambda row: row[1])
+    role there (two queries, the units matched by their path)."""
+    below = Organisation.objects.below(body.owner)
+    units = list(below.order_by("name", "pk").values_list("pk", "name"))
     User = get_user_model()
     people = User.objects.filter(
-        pk__in=StaffRole.objects.filter(organisation_id__in=unit_ids).values("user_id"),
+        pk__in=StaffRole.objects.filter(organisation__in=below.values("pk")).values("user_id"),
         is_active=True,
     ).order_by("full_name", "email")
     return units, [(u.pk, f"{u.display_name} ({u.email})") for u in people]

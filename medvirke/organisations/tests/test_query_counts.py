@@ -8,15 +8,13 @@ from django.urls import reverse
 from medvirke.core.history import record
 from medvirke.core.models import AuditEvent
 from medvirke.core.testing import UserFactory
-from medvirke.organisations import tree_index
 from medvirke.organisations.models import Invitation, Organisation, StaffRole
 
 pytestmark = pytest.mark.django_db
 
 
 def queries(client, url: str) -> int:
-    """Queries of a first visit: the in-memory tree index is built afresh too."""
-    tree_index.forget()
+    """Queries of a visit (nothing is cached across requests, so every visit is a first one)."""
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, url

@@ -1,4 +1,4 @@
-"""Shared by the secretariat's pages: breadcrumbs, seat labels, subtree filters, counts, and
+"""Shared by the secretariat's pages: breadcrumbs, seat labels, counts, and
 the seat rows (seat, open term, flags, open calls) that the body page, the call form and the
 call page all show."""
 
@@ -11,7 +11,6 @@ from django.db.models import (
     Func,
     IntegerField,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -21,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from medvirke.organisations.models import ANCESTOR_DEPTH, Organisation, StaffRole
+from medvirke.organisations.models import Organisation, StaffRole
 from medvirke.organisations.permissions import roles_in
 
 from ... import permissions
@@ -68,25 +67,18 @@ def seat_label(seat: Seat) -> str:
     return f"{seat.get_role_display()} {seat.rank}"
 
 
-def subtree(prefix: str, roots: list[int]) -> Q:
-    """Rows whose organisation (at `prefix`) is one of `roots` or below one (one query)."""
-    q = Q(**{f"{prefix}id__in": roots})
-    path = prefix
-    for _level in range(ANCESTOR_DEPTH):
-        path += "parent__"
-        q |= Q(**{f"{path}id__in": roots})
-    return q
-
-
 def count_of(queryset: QuerySet[Any]) -> Coalesce:
     """COUNT(*) of a correlated subquery, as an annotation."""
     counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def role_organisation_ids(user: Any) -> list[int]:
-    return list(
-        StaffRole.objects.for_user(user).values_list("organisation_id", flat=True).distinct()
+def role_organisation_paths(user: Any) -> dict[int, str]:
+    """{id: path} of the organisations where `user` holds a role (one query)."""
+    return dict(
+        StaffRole.objects.for_user(user)
+        .values_list("organisation_id", "organisation__path")
+        .distinct()
     )
 
 
@@ -109,11 +101,11 @@ def manager_organisations(user: Any) -> list[Organisation]:
         roots = list(
             StaffRole.objects.for_user(user)
             .filter(role__in=permissions.MANAGER_ROLES)
-            .values_list("organisation_id", flat=True)
+            .values_list("organisation__path", flat=True)
         )
         if not roots:
             return []
-        organisations = Organisation.objects.filter(subtree("", roots))
+        organisations = Organisation.objects.below(*roots)
     return list(organisations.active().select_related("parent").order_by("name"))
 
 

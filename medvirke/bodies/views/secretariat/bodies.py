@@ -45,10 +45,9 @@ from ._common import (
     count_of,
     manager_organisations,
     may_create_in,
-    role_organisation_ids,
+    role_organisation_paths,
     seat_label,
     seat_rows,
-    subtree,
     trail,
 )
 
@@ -61,9 +60,12 @@ def body_list(request: HttpRequest) -> HttpResponse:
     everything below (an administrator's overview across the organisation)."""
     user = request.user
     today = timezone.localdate()
-    org_ids = role_organisation_ids(user)
+    role_paths = role_organisation_paths(user)
+    org_ids = list(role_paths)
     secretariat_of = Body.objects.filter(secretariat=user.pk).values("pk")
-    mine = Q() if user.is_superuser else subtree("owner__", org_ids) | Q(pk__in=secretariat_of)
+    # Roles reach down: bodies owned where the person has a role or anywhere below.
+    below_roles = Organisation.objects.below(*role_paths.values()).values("pk")
+    mine = Q() if user.is_superuser else Q(owner__in=below_roles) | Q(pk__in=secretariat_of)
     owners = list(
         Organisation.objects.filter(
             Q(pk__in=Body.objects.filter(mine).values("owner_id")) | Q(pk__in=org_ids)
@@ -106,7 +108,8 @@ def body_list(request: HttpRequest) -> HttpResponse:
     if kind := form.value("type"):
         bodies = bodies.filter(kind=kind)
     if owner := form.value("eier"):
-        bodies = bodies.filter(subtree("owner__", [owner]))
+        chosen = next(o for o in owners if o.pk == owner)  # the form offers only these
+        bodies = bodies.filter(owner__in=Organisation.objects.below(chosen).values("pk"))
     if before := form.value("slutt_for"):
         bodies = bodies.filter(next_end__lt=before)
     if form.value("ledig"):

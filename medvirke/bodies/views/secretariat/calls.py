@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from medvirke.core.once import once_per_form
-from medvirke.organisations.models import ANCESTOR_DEPTH, Organisation
+from medvirke.organisations.models import Organisation
 
 from ... import body_admin, permissions, services
 from ...forms.secretariat import (
@@ -48,9 +48,10 @@ def _recipient_groups(organisations: list[Organisation]) -> tuple[list[Any], lis
     for org in organisations:
         if org.kind != Organisation.Kind.USER_ORG_BRANCH:
             continue
-        node: Organisation | None = org
-        for _level in range(ANCESTOR_DEPTH):
-            node = by_pk.get(node.parent_id) if node and node.parent_id else None
+        # Up the path past the branches to the first organisation that is not one.
+        node: Organisation | None = None
+        for ancestor in org.lineage_ids()[1:]:
+            node = by_pk.get(ancestor)
             if node is None or node.kind != Organisation.Kind.USER_ORG_BRANCH:
                 break
         if node is not None and node.pk in tops:
