@@ -13,7 +13,7 @@ they do not bump the version, so an open edit form is not made stale by a status
 not write. An edit that the form writes always bumps it.
 """
 
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from django import forms
 from django.db import transaction
@@ -22,8 +22,6 @@ from django.db.models import Model
 from .errors import StaleEditError
 from .history import record
 from .models import AuditEvent, TrackedModel
-
-T = TypeVar("T", bound=TrackedModel)
 
 
 class VersionField(forms.IntegerField):
@@ -69,7 +67,7 @@ def require_version(current: Model, expected: int | None, message: Any = None) -
         raise StaleEditError(*([message] if message else []), version=stored)
 
 
-def save_version(
+def save_version[T: TrackedModel](
     obj: T,
     current: T,
     *,
@@ -110,7 +108,7 @@ def save_version(
     return True
 
 
-def save_if_version(
+def save_if_version[T: TrackedModel](
     obj: T,
     *,
     expected: int | None,

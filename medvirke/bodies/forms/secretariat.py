@@ -40,7 +40,6 @@ def _date_widget() -> forms.DateInput:
 
 
 class BodyForm(VersionedModelForm):
-
     class Meta:
         model = Body
         fields = [
