@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from bench.report import Kind
 
@@ -153,7 +154,7 @@ def tree(rng: random.Random, people: People, limit: int) -> PageKind:
             objects.append((path, path, people.staff))
     names = Organisation.objects.filter(pk__in=list(people.parent)).values_list("name", flat=True)
     words = sorted({w[:3].lower() for name in names for w in name.split() if len(w) >= 3})
-    objects += [(f"q={w}", f"/organisasjoner/?q={w}", people.staff) for w in words]
+    objects += [(f"q={w}", f"/organisasjoner/?q={quote(w)}", people.staff) for w in words]
     # The tabs are few and every one is what a person opens first: always in the rotation.
     tabs = [o for o in objects if "gruppe=" in o[0]]
     searches = assign(rng, [o for o in objects if "gruppe=" not in o[0]], limit - len(tabs))
@@ -297,19 +298,31 @@ def owner_ledgers(rng: random.Random, people: People, limit: int) -> PageKind:
 
 
 def coordinator_overview(rng: random.Random, people: People, limit: int) -> PageKind:
-    """One pair per coordinator: the page shows what the person's organisations hold."""
-    objects = [
-        ("scope:" + ",".join(map(str, sorted(orgs))), "/utvalg/representasjon/", [user])
-        for user, orgs in sorted(people.coordinated.items())
+    """Every coordinator's overview, as that coordinator (the page shows what the person's
+    organisations hold), then, up to `limit`, the same filtered by a kind of body."""
+    from medvirke.bodies.models import Body
+
+    def scope(orgs: set[int]) -> str:
+        return "scope:" + ",".join(map(str, sorted(orgs)))
+
+    coordinators = sorted(people.coordinated.items())
+    plain = [(scope(orgs), "/utvalg/representasjon/", [user]) for user, orgs in coordinators]
+    filtered = [
+        (f"{scope(orgs)}:{kind}", f"/utvalg/representasjon/?kind={kind}", [user])
+        for user, orgs in coordinators
+        for kind in Body.Kind.values
     ]
-    pairs = assign(rng, objects, limit)
+    pairs = assign(rng, plain, limit)
+    pairs += assign(rng, filtered, limit - len(pairs))
+    rng.shuffle(pairs)
     return PageKind(
         Kind(
             "representation",
             "Coordinator: where we are represented",
             "",
             note="each coordinator's own organisations (with their branches), as that "
-            "coordinator; the objects are the sets of organisations coordinated",
+            "coordinator, some filtered by a kind of body; the objects are the sets of "
+            "organisations coordinated (with the filter)",
         ),
         pairs,
     )

@@ -29,6 +29,8 @@ class Request:
         for value in values:
             if SEPARATOR in value or "\n" in value or "\r" in value:
                 raise ValueError(f"a tab or line break in a request field: {value!r}")
+            if not value.isascii():
+                raise ValueError(f"not ASCII (percent-encode it): {value!r}")
         return SEPARATOR.join(values)
 
 

@@ -13,7 +13,7 @@ from django.test import Client
 from bench.generate import generate
 from bench.measure import cold_queries, logged_in_client
 from bench.pairs import page_kinds
-from bench.rotation import new_csrf_token
+from bench.rotation import get, new_csrf_token
 from bench.writer import run as run_writer
 from bench.writes import created, highest_pk, write_kinds
 from medvirke.core.models import AuditEvent
@@ -46,12 +46,18 @@ def test_every_page_kind_rotates_through_pairs_its_people_may_see(small: None) -
     for page_kind in kinds:
         k = page_kind.kind
         assert page_kind.pairs, k.key
+        for pair in page_kind.pairs:
+            get(pair.path, "").line()  # ASCII, as wrk sends it (a search for "sør" encoded)
         assert k.objects == len({p.obj for p in page_kind.pairs}) > 0
         assert k.people == len({p.user_id for p in page_kind.pairs}) > 0
     by_key = {k.kind.key: k for k in kinds}
     # The pairs spread over people: as many as the small world has for the kind.
     assert by_key["tree"].kind.objects >= 30 and by_key["tree"].kind.people >= 30
     assert by_key["meeting"].kind.objects >= 50
+    # Every coordinator's overview, then the same filtered by a kind of body.
+    overview = by_key["representation"]
+    assert {p.path for p in overview.pairs} >= {"/utvalg/representasjon/"}
+    assert any("?kind=" in p.path for p in overview.pairs)
 
     measured = cold_queries(kinds, per_kind=2)  # raises unless every sampled pair answers 200
 

@@ -46,6 +46,8 @@ def test_a_tab_or_line_break_in_a_field_is_refused() -> None:
         get("/a\tb", "").line()
     with pytest.raises(ValueError, match="tab or line break"):
         Request("GET", "/", "sessionid=a\nb").line()
+    with pytest.raises(ValueError, match="percent-encode"):
+        get("/organisasjoner/?q=sør", "").line()
 
 
 def test_csrf_tokens_have_the_form_django_accepts() -> None:
