@@ -9,8 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.db.models import Q, Value
-from django.db.models.functions import Cast, Concat, LPad, Substr
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Cast, Concat, Substr
+from django.db.models.lookups import EndsWith
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
@@ -19,18 +20,18 @@ from medvirke.core.errors import RefusedError
 from medvirke.core.models import TrackedModel
 
 # The tree is a materialised path: each organisation's `path` is its ancestors' ids and its own,
-# root first, each zero-padded to PATH_DIGITS and ended by a dot ("0000000001.0000000007.").
-# Fixed width makes a prefix match exact (id 1 is not a prefix of id 12) and ordering by path a
-# walk of the tree, parents before children. Ten digits hold any id an organisation will get;
-# 255 characters hold 23 levels (the sector has six).
-PATH_DIGITS = 10
+# root first, each ended by a dot ("1.7.23."). The dot makes a prefix match exact ("1." is not a
+# prefix of "12."), and ordering by path puts every organisation after its ancestors. 255
+# characters hold 40 levels of six-digit ids (the sector has six levels).
 PATH_MAX_LENGTH = 255
 
 
 def path_segment(pk: int) -> str:
-    if not 0 < pk < 10**PATH_DIGITS:
-        raise ValueError(f"organisation id {pk} does not fit a path segment")
-    return f"{pk:0{PATH_DIGITS}d}."
+    return f"{pk}."
+
+
+def _text(field: str) -> Cast:
+    return Cast(field, models.CharField())
 
 
 def path_ids(path: str) -> list[int]:
@@ -127,7 +128,7 @@ class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):  
 def fill_paths(model: Any) -> int:
     """Paths for the rows of `model` (Organisation, or its historical model in a migration)
     that have none, parents before children: one UPDATE per level. Returns the rows filled."""
-    segment = Concat(LPad(Cast("pk", models.CharField()), PATH_DIGITS, Value("0")), Value("."))
+    segment = Concat(_text("pk"), Value("."))
     filled = model.objects.filter(path="", parent__isnull=True).update(path=segment)
     while True:
         parent_path = models.Subquery(
@@ -181,7 +182,7 @@ class Organisation(TrackedModel):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     # Optimistic lock: an edit form carries the version it was opened with (no lost updates).
     version = models.PositiveIntegerField(default=1, editable=False)
-    # Where in the tree (PATH_DIGITS above). Written only by save() and the move in it, never
+    # Where in the tree (PATH_MAX_LENGTH above). Written only by save() and the move in it, never
     # by a form: roles reach down the tree along it, so a wrong path would be wrong access.
     path = models.CharField(max_length=PATH_MAX_LENGTH, db_index=True, editable=False, default="")
 
@@ -202,6 +203,21 @@ class Organisation(TrackedModel):
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="organisation_not_own_parent"
+            ),
+            # The path ends with the parent's id and the row's own, so a parent changed without
+            # its path (QuerySet.update, SQL) is refused rather than leaving roles reaching
+            # through the old parent. Empty only between a row's INSERT and its path (save(),
+            # bulk_create).
+            models.CheckConstraint(
+                condition=Q(path="")
+                | Q(parent__isnull=True, path=Concat(_text("id"), Value(".")))
+                | Q(
+                    EndsWith(
+                        Concat(Value("."), "path"),
+                        Concat(Value("."), _text("parent_id"), Value("."), _text("id"), Value(".")),
+                    )
+                ),
+                name="organisation_path_ends_with_parent_and_self",
             ),
         ]
         indexes = [models.Index(fields=["kind", "name"], name="org_kind_name_idx")]
@@ -302,8 +318,15 @@ class Organisation(TrackedModel):
                 raise MovedUnderItselfError
         new = parent_path + path_segment(self.pk)
         if new != old:
+            # The row's new parent in the same statement: the path check holds row by row.
+            parent = Value(self.parent_id, output_field=models.BigIntegerField())
             Organisation.objects.using(using).filter(path__startswith=old).update(
-                path=Concat(Value(new), Substr("path", len(old) + 1))
+                path=Concat(Value(new), Substr("path", len(old) + 1)),
+                parent_id=Case(
+                    When(pk=self.pk, then=parent),
+                    default=models.F("parent_id"),
+                    output_field=models.BigIntegerField(),
+                ),
             )
         self.path = new
 

@@ -42,6 +42,19 @@ def update_organisation(
     save_if_version(organisation, expected=expected_version, actor=by, parent=organisation.parent)
 
 
+def move_organisation(organisation: Organisation, parent: Organisation | None, *, by: Any) -> None:
+    """Put `organisation`, with everything below it, under `parent` (None: at the top). Its save
+    rewrites the paths of the whole subtree in one UPDATE, and the history records the new
+    parent. Refused (`MovedUnderItselfError`, a RefusedError) under itself or its own units:
+    nothing changes then. Two crossing moves at once (each under the other's subtree) may
+    deadlock; PostgreSQL then fails one of them, with nothing half done."""
+    with transaction.atomic():
+        org = organisation.locked()
+        org.parent = parent
+        save_with_history(org, actor=by, parent=parent)
+    organisation.parent, organisation.path = org.parent, org.path
+
+
 def end_organisation(organisation: Organisation, *, by: Any) -> None:
     """Mark the organisation ended; an ended organisation gives nobody access through it.
 

@@ -1,19 +1,18 @@
-"""Give every existing organisation its path (models.py: PATH_DIGITS), parents before children:
-one UPDATE per level of the tree, so a national register of a few thousand rows takes seven
-statements. Written out here rather than imported, as migrations must not use app code."""
+"""Give every existing organisation its path ("1.7.23.": its ancestors' ids and its own, root
+first, each ended by a dot; organisations/models.py), parents before children: one UPDATE per
+level of the tree, so a national register of a few thousand rows takes seven statements.
+Written out here rather than imported, as migrations must not use app code."""
 
 from typing import Any
 
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Concat, LPad
-
-PATH_DIGITS = 10  # as in organisations/models.py at the time of this migration
+from django.db.models.functions import Cast, Concat
 
 
 def fill_paths(apps: Any, schema_editor: Any) -> None:
     Organisation = apps.get_model("organisations", "Organisation")
-    segment = Concat(LPad(Cast("pk", models.CharField()), PATH_DIGITS, Value("0")), Value("."))
+    segment = Concat(Cast("pk", models.CharField()), Value("."))
     Organisation.objects.filter(path="", parent__isnull=True).update(path=segment)
     while True:
         parent_path = Subquery(
