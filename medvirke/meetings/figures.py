@@ -73,6 +73,9 @@ def compute(cases: QuerySet[Case], advice: QuerySet[Advice], group: str | None =
             figures.cases += row["n"]
             figures.by_kind[row["kind"]] = figures.by_kind.get(row["kind"], 0) + row["n"]
             figures.by_phase[row["phase"]] = figures.by_phase.get(row["phase"], 0) + row["n"]
+    # The zone read once: timezone.localtime() looks it up in a context-local for each call,
+    # which was a third of an RHF ledger's time (two calls for each of 5,000 pieces of advice).
+    zone = timezone.get_current_timezone()
     advice_keys = ["pk", "status", "due_on", "created_at"]
     if group:
         advice_keys.append(f"case__{group}")
@@ -83,10 +86,10 @@ def compute(cases: QuerySet[Case], advice: QuerySet[Advice], group: str | None =
             figures.advice += 1
             figures.by_status[row["status"]] = figures.by_status.get(row["status"], 0) + 1
             if row["first"] is not None:
-                answered_on = timezone.localtime(row["first"]).date()
+                answered_on = row["first"].astimezone(zone).date()
                 figures.answered += 1
                 figures.answered_in_time += answered_on <= row["due_on"]
-                given_on = timezone.localtime(row["created_at"]).date()
+                given_on = row["created_at"].astimezone(zone).date()
                 figures.days_to_answer.append((answered_on - given_on).days)
     return result
 
