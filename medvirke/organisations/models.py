@@ -74,6 +74,19 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def with_child_count(self) -> "OrganisationQuerySet":
         return self.annotate(child_count=models.Count("children", distinct=True))
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        """bulk_create skips save(): the rows get their paths here (one UPDATE per level),
+        and the objects returned carry them."""
+        created = super().bulk_create(objs, *args, **kwargs)
+        fill_paths(self.model)
+        pks = [obj.pk for obj in created if obj.pk is not None]
+        paths = dict(self.model.objects.filter(pk__in=pks).values_list("pk", "path"))
+        for obj in created:
+            obj.path = paths.get(obj.pk, obj.path)
+            if hasattr(obj, "_loaded_values"):
+                obj._loaded_values["path"] = obj.path
+        return created
+
     def below(
         self, *tops: "Organisation | str", include_self: bool = True
     ) -> "OrganisationQuerySet":
@@ -108,21 +121,6 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         if not include_self:
             ids = ids[:-1]
         return self.filter(pk__in=ids).order_by("path")
-
-
-class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):  # type: ignore[misc]
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list["Organisation"]:
-        """bulk_create skips save(): the rows get their paths here (one UPDATE per level),
-        and the objects returned carry them."""
-        created = super().bulk_create(objs, *args, **kwargs)
-        fill_paths(self.model)
-        pks = [obj.pk for obj in created if obj.pk is not None]
-        paths = dict(self.filter(pk__in=pks).values_list("pk", "path")) if pks else {}
-        for obj in created:
-            obj.path = paths.get(obj.pk, obj.path)
-            if hasattr(obj, "_loaded_values"):
-                obj._loaded_values["path"] = obj.path
-        return created
 
 
 def fill_paths(model: Any) -> int:
@@ -188,7 +186,7 @@ class Organisation(TrackedModel):
 
     # The path follows from the parent, whose change the history already records.
     history_exclude = frozenset({"version", "updated_at", "path"})
-    objects = OrganisationManager()
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")

@@ -100,8 +100,7 @@ def _tree_listing(group: str, page_number: str) -> dict[str, Any]:
             by_pk[org.parent_id].units.append(org)  # type: ignore[attr-defined]
     for org in by_pk.values():
         org.units.sort(key=lambda unit: (unit.name, unit.pk))  # type: ignore[attr-defined]
-    page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
-    return {"page": page}
+    return {"page": page, "tops": [by_pk[pk] for pk in ids if pk in by_pk]}
 
 
 def _search_listing(query: str, page_number: str) -> dict[str, Any]:
