@@ -296,12 +296,13 @@ def _representation_context(
     rows = Term.objects.select_related(
         "seat__body__owner", "representative__user", "nominated_by"
     ).in_bulk(list(page.object_list))
-    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
-    for term in page.object_list:
+    terms = [rows[pk] for pk in page.object_list if pk in rows]
+    for term in terms:
         term.is_expiring = (  # type: ignore[attr-defined]
             not term.is_carried_over and term.ends_on <= soon
         )
         term.is_upcoming = term.starts_on > today  # type: ignore[attr-defined]
+    page.object_list = terms  # type: ignore[assignment]
     extra = urlencode({k: v for k, v in request.GET.items() if k != "side" and v})
     # Counted: the people whose health data the organisation may see — approved (not
     # pending, rejected or ended) and consenting (Representative.health_shared_with).
