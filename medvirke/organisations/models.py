@@ -22,7 +22,8 @@ from medvirke.core.models import TrackedModel
 # The tree is a materialised path: each organisation's `path` is its ancestors' ids and its own,
 # root first, each ended by a dot ("1.7.23."). The dot makes a prefix match exact ("1." is not a
 # prefix of "12."), and ordering by path puts every organisation after its ancestors. 255
-# characters hold 40 levels of six-digit ids (the sector has six levels).
+# characters hold 36 levels of six-digit ids (the sector has six); deeper is refused
+# (TooDeepError) on every database, as PostgreSQL would refuse the longer value anyway.
 PATH_MAX_LENGTH = 255
 
 
@@ -41,6 +42,13 @@ def path_ids(path: str) -> list[int]:
 
 class MovedUnderItselfError(RefusedError):
     default_message = _("An organisation cannot be part of itself or its own units.")
+
+
+class TooDeepError(RefusedError):
+    default_message = _(
+        "The organisation would be too deep in the tree here: place it higher up, under "
+        "fewer levels."
+    )
 
 
 def validate_org_number(value: str) -> None:
@@ -269,6 +277,10 @@ class Organisation(TrackedModel):
                         .get()
                     )
                 super().save(*args, **kwargs)
+                if len(parent_path + path_segment(self.pk)) > PATH_MAX_LENGTH:
+                    # The row goes with the rolled-back savepoint; the instance is new again.
+                    self.pk, self._state.adding = None, True
+                    raise TooDeepError
                 self.path = parent_path + path_segment(self.pk)
                 Organisation.objects.using(using).filter(pk=self.pk).update(path=self.path)
                 return
@@ -291,10 +303,11 @@ class Organisation(TrackedModel):
         not where it is now: one UPDATE rewrites the path prefix of the whole subtree.
 
         The subtree, the row itself and the new parent are locked first, in one statement in id
-        order (two moves at once cannot deadlock), and the paths read as they are now: a
+        order, and the paths read as they are now: a
         concurrent move is done first, and a unit being created below waits or is done, so the
         UPDATE, a statement after the lock, sees it. Refused (MovedUnderItselfError) if the new
-        parent is this organisation or below it."""
+        parent is this organisation or below it, and (TooDeepError) if a path would get longer
+        than the column holds."""
         rows = Organisation.objects.using(using).select_for_update()
         old = self.path
         for _attempt in range(5):
@@ -315,6 +328,9 @@ class Organisation(TrackedModel):
             if parent_path.startswith(old):
                 raise MovedUnderItselfError
         new = parent_path + path_segment(self.pk)
+        deepest = max(len(path) for path in locked.values() if path.startswith(old))
+        if deepest - len(old) + len(new) > PATH_MAX_LENGTH:
+            raise TooDeepError
         if new != old:
             # The row's new parent in the same statement: the path check holds row by row.
             parent = Value(self.parent_id, output_field=models.BigIntegerField())

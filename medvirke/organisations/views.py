@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from medvirke.core.errors import RefusedError
 from medvirke.core.locking import carry_version
 from medvirke.core.models import AuditEvent
 from medvirke.core.once import once_per_form
@@ -214,9 +215,15 @@ def create(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request.POST or None, instance=Organisation(parent=parent), allowed_kinds=kinds
     )
     if request.method == "POST" and form.is_valid():
-        services.save_organisation(form.instance, by=request.user)
-        messages.success(request, _("%(name)s has been created.") % {"name": form.instance.name})
-        return redirect("organisation_detail", pk=form.instance.pk)
+        try:
+            services.save_organisation(form.instance, by=request.user)
+        except RefusedError as exc:  # too deep in the tree: said at the top, input kept
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("%(name)s has been created.") % {"name": form.instance.name}
+            )
+            return redirect("organisation_detail", pk=form.instance.pk)
     ancestors = [*parent.ancestors(), parent] if parent else []
     return render(
         request,
