@@ -88,7 +88,10 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         created = super().bulk_create(objs, *args, **kwargs)
         fill_paths(self.model)
         pks = [obj.pk for obj in created if obj.pk is not None]
-        paths = dict(self.model.objects.filter(pk__in=pks).values_list("pk", "path"))
+        paths: dict[int, str] = {}
+        for start in range(0, len(pks), 900):  # within SQLite's limit of query parameters
+            chunk = pks[start : start + 900]
+            paths.update(self.model.objects.filter(pk__in=chunk).values_list("pk", "path"))
         for obj in created:
             obj.path = paths.get(obj.pk, obj.path)
             if hasattr(obj, "_loaded_values"):
