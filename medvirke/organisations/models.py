@@ -86,12 +86,13 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         """bulk_create skips save(): the rows get their paths here (one UPDATE per level),
         and the objects returned carry them."""
         created = super().bulk_create(objs, *args, **kwargs)
-        fill_paths(self.model)
+        fill_paths(self.model, using=self.db)
         pks = [obj.pk for obj in created if obj.pk is not None]
         paths: dict[int, str] = {}
         for start in range(0, len(pks), 900):  # within SQLite's limit of query parameters
             chunk = pks[start : start + 900]
-            paths.update(self.model.objects.filter(pk__in=chunk).values_list("pk", "path"))
+            rows = self.model._default_manager.db_manager(self.db).filter(pk__in=chunk)
+            paths.update(rows.values_list("pk", "path"))
         for obj in created:
             obj.path = paths.get(obj.pk, obj.path)
             if hasattr(obj, "_loaded_values"):
@@ -134,16 +135,18 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         return self.filter(pk__in=ids).order_by("path")
 
 
-def fill_paths(model: Any) -> int:
-    """Paths for the rows of `model` (Organisation, or its historical model in a migration)
-    that have none, parents before children: one UPDATE per level. Returns the rows filled."""
+def fill_paths(model: Any, using: str = "default") -> int:
+    """Paths for the organisations that have none (rows put in by bulk_create), parents before
+    children: one UPDATE per level. Returns the rows filled. Migration 0005 does the same for
+    the rows that existed before the path, written out there as migrations do not import."""
+    rows = model._default_manager.db_manager(using)
     segment = Concat(_text("pk"), Value("."))
-    filled = model.objects.filter(path="", parent__isnull=True).update(path=segment)
+    filled = rows.filter(path="", parent__isnull=True).update(path=segment)
     while True:
         parent_path = models.Subquery(
-            model.objects.filter(pk=models.OuterRef("parent_id")).values("path")[:1]
+            rows.filter(pk=models.OuterRef("parent_id")).values("path")[:1]
         )
-        ready = model.objects.filter(path="", parent__isnull=False).exclude(parent__path="")
+        ready = rows.filter(path="", parent__isnull=False).exclude(parent__path="")
         count = ready.update(path=Concat(parent_path, segment))
         if not count:
             return filled
