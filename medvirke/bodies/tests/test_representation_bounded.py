@@ -1,4 +1,4 @@
-""""Where we are represented" at a big organisation's size: a page of seats and a few calls,
+"""The page "where we are represented" at a big organisation's size: a page of seats and a few calls,
 whatever the number of rows, with the totals over all of them."""
 
 import pytest
