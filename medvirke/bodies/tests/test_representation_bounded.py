@@ -1,5 +1,5 @@
-"""The page "where we are represented" at a big organisation's size: a page of seats and a few calls,
-whatever the number of rows, with the totals over all of them."""
+"""The page "where we are represented" at a big organisation's size: a page of seats and a
+few calls, whatever the number of rows, with the totals over all of them."""
 
 import pytest
 from django.urls import reverse
